@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from lxml.cssselect import CSSSelector
+
 PROFILE_DIR = Path(__file__).resolve().parent.parent / "crawler" / "profiles"
 
 
@@ -42,6 +44,7 @@ class Profile:
     non_article: dict
     boilerplate: dict
     title_suffixes: tuple[str, ...]
+    signatures: tuple[re.Pattern, ...]
     raw: dict = field(repr=False, compare=False, hash=False)
 
     @classmethod
@@ -65,6 +68,7 @@ class Profile:
             non_article=dict(data.get("non_article", {})),
             boilerplate=dict(data.get("boilerplate", {})),
             title_suffixes=tuple(data.get("title_suffixes", ())),
+            signatures=tuple(re.compile(p) for p in data.get("boilerplate", {}).get("signatures", ())),
             raw=data,
         )
 
@@ -92,6 +96,22 @@ class Profile:
         return self.sections.get(catid) if catid else None
 
 
+@cache
+def _selector(css: str) -> CSSSelector:
+    return CSSSelector(css)
+
+
+def select(root, css: str | None) -> list:
+    """Elements under ``root`` matching a profile selector; an empty or invalid selector matches nothing, because
+    a typo in a data file must cost one field, not the page."""
+    if not css:
+        return []
+    try:
+        return _selector(css)(root)
+    except Exception:  # noqa: BLE001 - cssselect raises several error types for bad selectors
+        return []
+
+
 def _read(path: Path) -> Profile:
     with path.open(encoding="utf-8") as f:
         return Profile.from_dict(json.load(f))
@@ -113,6 +133,15 @@ def load_profile(name_or_path: str) -> Profile:
 @cache
 def all_profiles() -> tuple[Profile, ...]:
     return tuple(_read(p) for p in sorted(PROFILE_DIR.glob("*.json")))
+
+
+def profile_for_text(paragraphs: list[str]) -> Profile | None:
+    """The profile whose boilerplate ``signatures`` appear in a text that came without a URL (a mirror's copy
+    keeps the portal's copyright notice), or None."""
+    for profile in all_profiles():
+        if profile.signatures and any(sig.search(p) for p in paragraphs for sig in profile.signatures):
+            return profile
+    return None
 
 
 def profile_for_url(url: str | None) -> Profile | None:

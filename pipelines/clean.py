@@ -1,0 +1,247 @@
+"""``clean_page``: the one function that turns a fetched page or an extracted text into a clean article record.
+
+The crawl, ``newsarchive clean``, ``import`` and ``reprocess`` all call it, so a record means the same thing
+whichever way it entered the archive. It never raises: a page it cannot handle becomes ``Outcome(kind="failed")``
+with the stage and the reason, and a page that is no article becomes ``Outcome(kind="skipped")``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+from pipelines import boilerplate, mirror, pagekind
+from pipelines.decode import decode
+from pipelines.extract import Extracted, extract
+from pipelines.metadata import (
+    clean_title,
+    header_value,
+    headline,
+    join_names,
+    label_value,
+    meta_datetime,
+    parse_datetime,
+    section_from_crumbs,
+    url_year,
+)
+from pipelines.profile import profile_for_text, profile_for_url
+from pipelines.repair import Explanation, RepairConfig, repair_segments
+from pipelines.urls import article_id, canonical_url, url_path
+
+MAX_INPUT_BYTES = 16 * 1024 * 1024
+"""Larger inputs are refused: no news page is that big, and repairing one would stall a crawl."""
+
+_HTML_SIGN = re.compile(r"<(?:!doctype|html|head|body|div|p|br|table|article|meta|title|span|a|h1)\b[^>]*>", re.I)
+_HEADER_FIELDS = ("title", "time_text", "source_text", "author_text", "editor_text", "header_text")
+
+
+@dataclass
+class Article:
+    id: str
+    url: str | None
+    canonical_url: str | None
+    site: str | None
+    section: str | None
+    title: str | None
+    published_at: str | None
+    source: str | None
+    author: str | None
+    editor: str | None
+    body: str
+    images: list[str] = field(default_factory=list)
+    extractor: str = "generic"
+    mirror_of: str | None = None
+    quality: dict = field(default_factory=dict)
+
+    def as_record(self) -> dict:
+        """The row stored in SQLite: lists and ``quality`` as JSON text."""
+        record = asdict(self)
+        record["images"] = json.dumps(self.images, ensure_ascii=False)
+        record["quality"] = json.dumps(self.quality, ensure_ascii=False, sort_keys=True)
+        return record
+
+
+@dataclass
+class Outcome:
+    kind: str  # "article" | "skipped" | "failed"
+    reason: str | None = None
+    article: Article | None = None
+
+
+class _Failure(Exception):
+    """A document the pipeline cannot handle, with a message for the record (not a bug)."""
+
+
+def _decode(data: bytes | str, content_type: str | None):
+    if isinstance(data, str):
+        return data, None
+    if len(data) > MAX_INPUT_BYTES:
+        raise _Failure(f"input too large ({len(data)} bytes, limit {MAX_INPUT_BYTES})")
+    decoded = decode(bytes(data), content_type)
+    if decoded.looks_binary:
+        raise _Failure("not text (binary data)")
+    return decoded.text, decoded.evidence()
+
+
+def _input_kind(text: str, requested: str) -> str:
+    if requested in ("html", "text"):
+        return requested
+    return "html" if _HTML_SIGN.search(text[:8192]) else "text"
+
+
+def _check_text(text: str) -> None:
+    if not text.strip():
+        raise _Failure("empty input")
+
+
+def _from_text(text: str) -> Extracted:
+    """Already-extracted text (an import, the seed): one paragraph per non-blank line."""
+    return Extracted(paragraphs=[line.strip() for line in text.splitlines() if line.strip()], extractor="text")
+
+
+def _repair(extracted: Extracted, config, profile) -> Explanation:
+    """Repair every text field in one call, so the document-level evidence (pinyin share, script) sees it all.
+
+    A Simplified portal's Traditional text was converted by a mirror and goes back; a Traditional portal's text
+    stays Traditional; for an unknown site the evidence decides (unless ``config`` says otherwise).
+    """
+    simplified_site = profile is not None and profile.simplified
+    if config is None:
+        config = RepairConfig(to_simplified=False if profile is not None and not profile.simplified else None)
+    head = [getattr(extracted, name) or "" for name in _HEADER_FIELDS]
+    segments = [*head, *extracted.breadcrumb, *extracted.paragraphs]
+    repaired, explanation = repair_segments(segments, config, simplified_site)
+    for name, value in zip(_HEADER_FIELDS, repaired):
+        setattr(extracted, name, value or None)
+    crumbs = len(extracted.breadcrumb)
+    extracted.breadcrumb = repaired[len(head): len(head) + crumbs]
+    extracted.paragraphs = repaired[len(head) + crumbs:]
+    return explanation
+
+
+def _confidence(encoding: dict | None, explanation: Explanation, extractor: str, body: str, signs: tuple) -> float:
+    """How far to trust the record: the decoder's and the repairs' confidence, less for a generic extraction
+    (no selector vouches for the body) and for a copy (a mirror may have altered what it copied)."""
+    value = float((encoding or {}).get("confidence", 1.0)) * explanation.confidence(len(body))
+    if extractor == "generic":
+        value *= 0.9
+    if signs:
+        value *= 0.95
+    return round(value, 2)
+
+
+def clean_page(data: bytes | str, *, url: str | None = None, content_type: str | None = None, profile=None,
+               input_kind: str = "auto", config=None) -> Outcome:
+    """Decode, extract, repair, strip boilerplate, read metadata, detect mirrors and non-articles.
+
+    ``profile`` defaults to the profile of the URL's host, or, for a foreign host whose path is a portal's article
+    path (a mirror), that portal's. Given explicitly, it also vouches for the host (a crawl of the replica).
+    """
+    stage = "decode"
+    try:
+        text, encoding = _decode(data, content_type)
+        _check_text(text)
+        kind = _input_kind(text, input_kind)
+
+        stage = "extract"
+        trusted_host = profile is not None or profile_for_url(url) is not None
+        original = None if trusted_host else mirror.original_of(url)
+        profile = profile or profile_for_url(url) or (original[0] if original else None)
+        extracted = extract(text, url, profile) if kind == "html" else _from_text(text)
+        if extracted.extractor == "none":
+            raise _Failure(extracted.reason or "unreadable document")
+
+        stage = "repair"
+        explanation = _repair(extracted, config, profile)
+
+        stage = "boilerplate"
+        # A copy without a URL (an imported text) still names its portal in the boilerplate it carried along.
+        profile = profile or profile_for_text([*extracted.paragraphs, text if kind == "html" else ""])
+        title = extracted.title
+        spam_title = bool(title) and boilerplate.is_spam(title, profile)
+        if spam_title:  # a mirror's keyword <title>: the headline is then the body's first line
+            title = None
+        stripped = boilerplate.strip(extracted.paragraphs, profile, title=title)
+        if spam_title:
+            stripped.removed["spam_title"] += 1
+        paragraphs = stripped.paragraphs
+        if not title:
+            title = stripped.fields.get("title") or headline(paragraphs)
+            if title and paragraphs and paragraphs[0] == title:
+                paragraphs = paragraphs[1:]
+        body = "\n".join(paragraphs)
+
+        stage = "metadata"
+        fields = stripped.fields
+        tz = profile.timezone if profile is not None else "+08:00"
+        year = url_year(url)
+        published_at = (parse_datetime(extracted.time_text, year=year, tz=tz)
+                        or parse_datetime(extracted.header_text, year=year, tz=tz)
+                        or parse_datetime(fields.get("published_at"), year=year, tz=tz)
+                        or meta_datetime(extracted.meta, tz=tz))
+        match = profile.article_match(url_path(url)) if profile is not None else None
+        section = (section_from_crumbs(extracted.breadcrumb) or fields.get("section")
+                   or (profile.section_for(match[1].get("catid") or match[1].get("channel")) if match else None))
+
+        stage = "mirror"
+        found = mirror.detect(url, text if kind == "html" else None, explanation, stripped.removed,
+                              trusted_host=trusted_host)
+
+        stage = "pagekind"
+        if extracted.page_kind != "article":
+            return Outcome("skipped", extracted.reason or f"{extracted.page_kind} page")
+        body_kind, reason = pagekind.body_kind(body, profile)
+        if body_kind != "article":
+            return Outcome("skipped", reason)
+
+        removed = Counter(stripped.removed)
+        removed.update({f"dom:{k}": v for k, v in extracted.dropped.items()})
+        canonical = found.mirror_of or (canonical_url(url) if url else None)
+        quality = {
+            "encoding": encoding,
+            "input": kind,
+            "repairs": {k: v for k, v in explanation.items() if k != "lost"},
+            "lost": explanation.lost,
+            "boilerplate": dict(removed),
+            "extractor": extracted.extractor,
+            "mirror_of": found.mirror_of,
+            "mirror_signs": list(found.signs),
+            "repaired": explanation.repaired,
+            "confidence": _confidence(encoding, explanation, extracted.extractor, body, found.signs),
+        }
+        article = Article(
+            id=article_id(canonical) if canonical else _content_id(title, body),
+            url=url,
+            canonical_url=canonical,
+            site=profile.site if profile is not None else None,
+            section=section,
+            title=clean_title(title, profile.title_suffixes if profile is not None else ()),
+            published_at=published_at,
+            source=_field(extracted, fields, "source"),
+            author=join_names(_field(extracted, fields, "author")),
+            editor=join_names(_field(extracted, fields, "editor")),
+            body=body,
+            images=extracted.images,
+            extractor=extracted.extractor,
+            mirror_of=found.mirror_of,
+            quality=quality,
+        )
+        return Outcome("article", None, article)
+    except _Failure as exc:
+        return Outcome("failed", f"{stage}: {exc}")
+    except Exception as exc:  # noqa: BLE001 - one bad document must never stop a crawl or an import
+        return Outcome("failed", f"{stage}: {type(exc).__name__}: {exc}")
+
+
+def _field(extracted: Extracted, fields: dict, name: str) -> str | None:
+    """A field from its own header element, else from the header line, else from a body line that stated it."""
+    return (header_value(getattr(extracted, f"{name}_text"), name) or label_value(extracted.header_text, name)
+            or fields.get(name))
+
+
+def _content_id(title: str | None, body: str) -> str:
+    """The id of a text that came without a URL: derived from its content, so a re-import finds the same row."""
+    return hashlib.sha1(f"{title or ''}\n{body}".encode("utf-8")).hexdigest()[:16]
