@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from lxml.etree import XPath
 
 from pipelines.extract.dom import normalize_space, parse
-from pipelines.extract.generic import _meta as meta_tags
+from pipelines.extract.generic_head import meta_tags
 from pipelines.extract.generic import extract_generic
 from pipelines.extract.profiled import crumbs_of, extract_profiled
 from pipelines.metadata import clean_title, parse_labels

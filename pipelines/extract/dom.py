@@ -1,0 +1,114 @@
+"""Parsing any HTML into an lxml tree without raising, and reading text out of a tree the way a reader sees it.
+
+Pages arrive truncated, with unclosed tags, NUL bytes, 10 MB of nested ``<div>`` or as plain binary. lxml raises on
+some of these (NUL and control characters in a str, an XML encoding declaration in a str, an empty document) and
+libxml2 stops at a nesting depth of 256 unless ``huge_tree`` is set; everything here works iteratively so Python's
+recursion limit never applies either.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import lxml.html
+from lxml import etree
+
+MAX_INPUT_CHARS = 8_000_000
+"""Longer inputs are cut before parsing: no news article needs more, and parsing time grows with the input."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_SPACE = re.compile(r"[\s\u3000\xa0\u200b\u200c\u200d\ufeff]+")
+
+_PARSER = lxml.html.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True, default_doctype=False)
+
+BLOCK_BREAK = frozenset(
+    "p div br li ul ol dl dt dd table tr td th tbody thead tfoot h1 h2 h3 h4 h5 h6 pre blockquote article section "
+    "main header footer hr center address figure figcaption caption form fieldset legend details summary "
+    "nav aside".split()
+)
+"""Elements that end a line of text: a paragraph never runs across one of them."""
+
+
+def to_text(document: str | bytes) -> str:
+    """Text of a document given as bytes: UTF-8 when it is valid UTF-8, else GB18030 (GBK's superset), lossy."""
+    if isinstance(document, str):
+        return document
+    data = bytes(document)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", errors="replace")
+
+
+def parse(document: str | bytes) -> tuple[etree._Element | None, str | None]:
+    """(root element, None) or (None, reason). Never raises."""
+    try:
+        text = to_text(document)
+    except Exception as exc:  # noqa: BLE001 - a document is data; bad data is a recorded failure
+        return None, f"undecodable: {type(exc).__name__}"
+    if len(text) > MAX_INPUT_CHARS:
+        text = text[:MAX_INPUT_CHARS]
+    text = _XML_DECLARATION.sub("", _CONTROL.sub("", text), count=1)
+    if not text.strip():
+        return None, "empty document"
+    try:
+        root = lxml.html.document_fromstring(text, parser=_PARSER)
+    except Exception as exc:  # noqa: BLE001 - libxml2 refuses some inputs outright
+        return None, f"unparsable: {type(exc).__name__}: {exc}"
+    if root is None:
+        return None, "unparsable: no root element"
+    return root, None
+
+
+def tag_of(element) -> str:
+    """Lower-case tag name, or '' for comments and processing instructions (whose .tag is a function)."""
+    tag = element.tag
+    return tag.lower() if isinstance(tag, str) else ""
+
+
+def normalize_space(text: str) -> str:
+    """One ASCII space for any run of whitespace (ideographic and no-break spaces included), trimmed."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def iter_lines(roots, skip=frozenset()) -> Iterator[str]:
+    """Lines of text under ``roots`` in document order, broken at block elements and ``<br>``.
+
+    ``skip`` holds elements whose subtree is left out (their tail text still counts: it belongs to the parent).
+    Iterative, so a 10 000-deep tree costs no recursion.
+    """
+    buffer: list[str] = []
+    for root in roots:
+        stack: list = [(root, False)]
+        while stack:
+            element, closing = stack.pop()
+            tag = tag_of(element)
+            if closing:
+                if tag in BLOCK_BREAK:
+                    yield from _flush(buffer)
+                if element is not root and element.tail:
+                    buffer.append(element.tail)
+                continue
+            if element in skip:
+                if element is not root and element.tail:
+                    buffer.append(element.tail)
+                continue
+            if tag in BLOCK_BREAK:
+                yield from _flush(buffer)
+            if tag and element.text:
+                buffer.append(element.text)
+            stack.append((element, True))
+            stack.extend((child, False) for child in reversed(element))
+        yield from _flush(buffer)
+
+
+def _flush(buffer: list[str]) -> Iterator[str]:
+    if buffer:
+        line = normalize_space("".join(buffer))
+        buffer.clear()
+        if line:
+            yield line

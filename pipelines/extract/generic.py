@@ -1,0 +1,479 @@
+"""The generic article extractor: the body of a Chinese news page whose layout nobody described.
+
+It is the fallback of ``pipelines.extract.extract`` when a page has no site profile or the profile's selectors no
+longer match (a redesign). The approach is readability's, tuned for Chinese:
+
+1. clean the DOM: drop scripts, navigation, forms of furniture, and elements whose class or id says copyright,
+   related, recommend, share, comment, hot, rank, ad… (``generic_rules.json``), and short blocks that *say*
+   责任编辑, 版权所有, 相关新闻, 上一篇… — but never an element that holds most of the page's Chinese punctuation,
+   which is the article container with an unlucky name;
+2. score paragraphs by Chinese punctuation (``，。`` mark running prose; menus and link lists have none), length and
+   link density, credit their containers and grandparents, and take the best container;
+3. merge its siblings that score well (readability's sibling merging), drop link lists inside it, and read its
+   lines, broken at block elements and ``<br>``.
+
+Everything is lxml and iterative: no recursion, so 10 MB of nested ``<div>`` cannot hit a recursion limit, and no
+BeautifulSoup, so a page takes milliseconds.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from pipelines.extract.dom import iter_lines, normalize_space, parse
+from pipelines.extract.generic_head import base_url, find_title, header_text, meta_tags, same_text
+from pipelines.extract.generic_rules import Rules, class_tokens, rules
+
+
+
+@dataclass
+class GenericResult:
+    """What the generic extractor found on one page.
+
+    - ``title``: the headline (an ``<h1>``/title-classed element confirmed by ``<title>``, else ``og:title``, else
+      ``<title>`` less the site suffix); ``title_source`` says which ("element", "og:title", "title" or "").
+    - ``paragraphs``: the body, one entry per block or ``<br>``-separated line, whitespace normalised, the headline
+      itself not repeated.
+    - ``images``: absolute URLs (when ``url`` or ``<base>`` allows) of the images inside the chosen body.
+    - ``header_text``: the text between the headline and the body, where the publish time, source and author
+      usually are; read dates from here before anywhere else.
+    - ``meta``: ``<meta>`` tags by lower-cased name/property (``og:title``, ``article:published_time``,
+      ``publishdate``, ``description``…), first value kept.
+    - ``score``: the chosen container's score (0 when nothing was chosen); low scores mean a doubtful body.
+    - ``reason``: why ``paragraphs`` is empty (``None`` when it is not).
+    - ``removed_lines``: ``(kind, text)`` of every block or line dropped for what it says (``editor``,
+      ``copyright``, ``disclaimer``, ``promo``, ``related``, ``contact``, ``nav``; patterns in
+      ``generic_rules.json``), in document order, so that 责任编辑 and the like can still be parsed into fields
+      although they are not body.
+    - ``diagnostics``: ``container`` (a path to the chosen element), ``merged`` (siblings merged), ``removed``
+      (a dict of dropped blocks by kind: the text kinds of ``removed_lines`` plus ``class`` (class/id says
+      boilerplate), ``form``, ``link_list`` and ``non_prose`` (blocks inside the body without sentences)).
+    """
+
+    title: str = ""
+    paragraphs: list[str] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+    header_text: str = ""
+    meta: dict[str, str] = field(default_factory=dict)
+    score: float = 0.0
+    reason: str | None = None
+    title_source: str = ""
+    removed_lines: list[tuple[str, str]] = field(default_factory=list)
+    diagnostics: dict = field(default_factory=dict)
+
+
+def extract_generic(html, url: str | None = None) -> GenericResult:
+    """Extract title, body paragraphs, images, header text and meta tags from a page of unknown layout.
+
+    ``html`` is a str, bytes (UTF-8, else GB18030) or an lxml element/tree (copied, never modified). Never raises:
+    a page it cannot read yields a result with no paragraphs and a ``reason``.
+    """
+    try:
+        return _extract(html, url)
+    except Exception as exc:  # noqa: BLE001 - bad documents are data; the reason records what went wrong
+        return GenericResult(reason=f"error: {type(exc).__name__}: {exc}")
+
+
+def _extract(html, url: str | None) -> GenericResult:
+    if isinstance(html, etree._ElementTree):
+        html = html.getroot()
+    if isinstance(html, etree._Element):
+        root, reason = copy.deepcopy(html), None
+    else:
+        root, reason = parse(html)
+    if root is None:
+        return GenericResult(reason=reason)
+    r = rules()
+    meta = meta_tags(root)
+    base = base_url(root, url)
+    page_title = normalize_space(root.findtext(".//title") or "")
+    etree.strip_elements(root, *r.drop_tags, with_tail=False)
+    body = root.find("body")
+    if body is None:
+        body = root
+    removed = _Removed()
+    stats = _Stats(body, r)
+    _clean(body, stats, r, removed)
+    stats.offset = _text_offsets(body)
+    title, title_element, title_source = find_title(body, page_title, meta, r)
+    best, score = _best_candidate(body, stats, r, title_element)
+    result = GenericResult(title=title, meta=meta, title_source=title_source, removed_lines=removed.lines,
+                           diagnostics={"removed": dict(removed.counts)})
+    if best is None:
+        result.reason = "no text block found" if stats.length(body) else "no text"
+        return result
+    nodes = _merge_siblings(best, stats, score, r)
+    skip = _inner_boilerplate(nodes, stats, r, removed)
+    lines = [line for line in iter_lines(nodes, skip) if not _boilerplate_kind(line, r, removed)]
+    if lines and title and same_text(lines[0], title):
+        lines = lines[1:]
+    lines = _without_repeats(lines)
+    result.paragraphs = lines
+    result.score = round(score, 2)
+    result.images = _images(nodes, skip, base)
+    result.header_text = header_text(body, title_element, nodes[0])
+    result.diagnostics.update(container=_path(best), merged=len(nodes) - 1, removed=dict(removed.counts))
+    if not lines:
+        result.reason = "chosen container holds no text"
+    return result
+
+
+class _Stats:
+    """Per-element text measures, aggregated bottom-up in one pass so no subtree is read twice.
+
+    ``own`` is an element's own text (its .text and its children's tails); ``inline`` adds the text of inline
+    children, i.e. the prose a block element shows itself; ``total`` covers the whole subtree.
+    """
+
+    __slots__ = ("total", "punct", "links", "inline", "inline_punct", "offset")
+
+    def __init__(self, root, r: Rules):
+        self.total: dict = {}
+        self.punct: dict = {}
+        self.links: dict = {}
+        self.inline: dict = {}
+        self.inline_punct: dict = {}
+        self.offset: dict = {}
+        count = r.punctuation.findall
+        inline_tags = r.inline_tags
+        total_of, punct_of, links_of = self.total, self.punct, self.links
+        for element in reversed([e for e in root.iter() if isinstance(e.tag, str)]):
+            pieces = [element.text] if element.text else []
+            children = []
+            for child in element:
+                if child.tail:
+                    pieces.append(child.tail)
+                if isinstance(child.tag, str):
+                    children.append(child)
+            own = "".join(pieces)
+            length = len("".join(own.split())) if own else 0
+            marks = len(count(own)) if own else 0
+            total, pun, links = length, marks, 0
+            inline, inline_pun = length, marks
+            for child in children:
+                total += total_of[child]
+                pun += punct_of[child]
+                links += links_of[child]
+                if child.tag in inline_tags:
+                    inline += total_of[child]
+                    inline_pun += punct_of[child]
+            if element.tag == "a":
+                links = total
+            total_of[element] = total
+            punct_of[element] = pun
+            links_of[element] = links
+            self.inline[element] = inline
+            self.inline_punct[element] = inline_pun
+
+    def forget(self, element, r: Rules) -> None:
+        """Take a removed element's text out of its ancestors' measures (cheaper than measuring again)."""
+        total, punct, links = self.total.get(element, 0), self.punct.get(element, 0), self.links.get(element, 0)
+        if not total:
+            return
+        parent = element.getparent()
+        if parent is not None and element.tag in r.inline_tags:
+            self.inline[parent] -= total
+            self.inline_punct[parent] -= punct
+        for ancestor in element.iterancestors():
+            if ancestor in self.total:
+                self.total[ancestor] -= total
+                self.punct[ancestor] -= punct
+                self.links[ancestor] -= total if ancestor.tag == "a" else links
+
+    def length(self, element) -> int:
+        return self.total.get(element, 0)
+
+    def link_density(self, element) -> float:
+        total = self.total.get(element, 0)
+        return self.links.get(element, 0) / total if total else 0.0
+
+
+def _text_offsets(root) -> dict:
+    """For each element, how many non-space characters of text come before it in document order."""
+    offsets = {}
+    seen = 0
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        if not isinstance(element.tag, str):
+            continue
+        if event == "start":
+            offsets[element] = seen
+            if element.text:
+                seen += len("".join(element.text.split()))
+        elif element.tail:
+            seen += len("".join(element.tail.split()))
+    return offsets
+
+
+class _Removed:
+    """What the extractor left out, by kind, and the text of blocks left out for what they say."""
+
+    def __init__(self) -> None:
+        self.counts: Counter = Counter()
+        self.lines: list[tuple[str, str]] = []
+
+    def note(self, kind: str, text: str | None = None) -> None:
+        self.counts[kind] += 1
+        if text:
+            self.lines.append((kind, text))
+
+
+def _clean(body, stats: _Stats, r: Rules, removed: _Removed) -> None:
+    """Drop boilerplate elements, top-down in document order: a dropped element's subtree is not visited."""
+    page_punct = stats.punct.get(body, 0)
+    protect = max(5, page_punct * r.protect_share)
+    doomed = []
+    stack = list(reversed(body))
+    while stack:
+        element = stack.pop()
+        if not isinstance(element.tag, str):
+            continue
+        kind, text = _doomed_kind(element, stats, r, protect)
+        if kind:
+            removed.note(kind, text)
+            doomed.append(element)
+            if kind == "related":
+                doomed.extend(_following_link_lists(element, stats, removed))
+            continue
+        stack.extend(reversed(element))
+    for element in doomed:
+        stats.forget(element, r)
+        _drop(element)
+
+
+def _doomed_kind(element, stats: _Stats, r: Rules, protect: float) -> tuple[str | None, str | None]:
+    """(kind, text) when an element is boilerplate by its class/id ("class", no text) or by what it says."""
+    if stats.punct.get(element, 0) >= protect:
+        return None, None
+    if element.tag in r.soft_drop_tags:
+        return element.tag, None
+    lower, tokens = class_tokens(element)
+    if lower and (r.negative_substrings.search(lower) or any(t in r.negative_tokens for t in tokens)):
+        if not (stats.total.get(element, 0) > 200 and any(t in r.positive_tokens for t in tokens)):
+            return "class", None
+    total = stats.total.get(element, 0)
+    if element.tag in r.inline_tags or total > r.max_boilerplate_chars or stats.inline[element] < 0.8 * total:
+        return None, None  # judged by text only when the text is its own, not that of the blocks it wraps
+    text = normalize_space(element.text_content())
+    return _line_kind(text, r), text
+
+
+def _line_kind(text: str, r: Rules) -> str | None:
+    """The boilerplate kind of a short block or line of text, if it is one."""
+    for kind, (pattern, max_chars) in r.boilerplate_lines.items():
+        if len(text) <= max_chars and pattern.search(text):
+            return kind
+    return None
+
+
+def _following_link_lists(heading, stats: _Stats, removed: _Removed) -> list:
+    """The link lists right after a 相关新闻 heading: the heading says what they are."""
+    out = []
+    sibling = heading.getnext()
+    while sibling is not None and isinstance(sibling.tag, str):
+        if stats.total.get(sibling, 0) and stats.link_density(sibling) < 0.5 and sibling.tag not in ("ul", "ol"):
+            break
+        out.append(sibling)
+        removed.note("related")
+        sibling = sibling.getnext()
+    return out
+
+
+def _drop(element) -> None:
+    """Remove an element but keep its tail text, which belongs to the parent."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    if tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def _class_weight(element, r: Rules) -> float:
+    lower, tokens = class_tokens(element)
+    if not lower:
+        return 0.0
+    weight = 0.0
+    if any(t in r.positive_tokens for t in tokens):
+        weight += 25
+    if any(t in r.weak_negative_tokens for t in tokens) or r.negative_substrings.search(lower):
+        weight -= 25
+    return weight
+
+
+_TAG_BONUS = {"div": 5.0, "article": 10.0, "section": 3.0, "td": 3.0, "pre": 3.0, "blockquote": 3.0, "main": 5.0}
+
+
+TITLE_DISTANCE_SCALE = 60.0
+
+
+def _best_candidate(body, stats: _Stats, r: Rules, title_element=None):
+    """The highest-scoring container and its score, link density discounted.
+
+    A container that closely follows the headline (little text in between) gets up to twice its score: on portal
+    pages teasers of other stories can outscore a short article, but they are not right under its headline.
+    """
+    title_at = stats.offset.get(title_element)
+    if title_at is not None:
+        title_at += stats.total[title_element]
+    best, best_score = None, 0.0
+    for element, score in _scores(body, stats, r).items():
+        final = score * (1 - stats.link_density(element)) ** 2
+        if title_at is not None:
+            distance = stats.offset.get(element, -1) - title_at
+            if distance >= 0:
+                final *= 1 + math.exp(-distance / TITLE_DISTANCE_SCALE)
+        if final > best_score:
+            best, best_score = element, final
+    if best is not None and best.tag in r.paragraph_tags:
+        best = best.getparent()
+    return best, best_score
+
+
+def _scores(body, stats: _Stats, r: Rules) -> dict:
+    """readability's scoring with Chinese punctuation as the signal of prose."""
+    scores: dict = {}
+
+    def credit(element, amount: float) -> None:
+        if element is None or element not in stats.total:
+            return
+        if element not in scores:
+            scores[element] = _TAG_BONUS.get(element.tag, 0.0) + _class_weight(element, r)
+        scores[element] += amount
+
+    for element in body.iter():
+        tag = element.tag
+        if tag in r.paragraph_tags:
+            length, marks = stats.total[element], stats.punct[element]
+            if length < 8 or stats.link_density(element) > 0.5:
+                continue
+            value = 1 + marks + min(length / 80, 3)
+            parent = element.getparent()
+            credit(parent, value)
+            if parent is not None:
+                credit(parent.getparent(), value / 2)
+        elif tag in r.candidate_tags:
+            length, marks = stats.inline[element], stats.inline_punct[element]
+            if length < 20 or marks == 0:
+                continue
+            value = 1 + marks + min(length / 80, 3)
+            credit(element, value)
+            credit(element.getparent(), value / 2)
+    return scores
+
+
+def _merge_siblings(best, stats: _Stats, score: float, r: Rules) -> list:
+    """The best container plus siblings that carry prose too (a body split over several divs or loose <p>s)."""
+    parent = best.getparent()
+    if parent is None:
+        return [best]
+    threshold = max(10.0, score * 0.2)
+    nodes = []
+    for sibling in parent:
+        if not isinstance(sibling.tag, str):
+            continue
+        if sibling is best:
+            nodes.append(sibling)
+            continue
+        length, marks = stats.total.get(sibling, 0), stats.punct.get(sibling, 0)
+        density = stats.link_density(sibling)
+        sibling_score = (1 + marks + min(length / 80, 3)) * (1 - density) + _class_weight(sibling, r)
+        if marks >= 2 and density < 0.25 and (sibling_score >= threshold or sibling.tag in r.paragraph_tags):
+            if not _mostly_list(sibling, stats):
+                nodes.append(sibling)
+    return nodes
+
+
+def _mostly_list(element, stats: _Stats) -> bool:
+    """Whether most of an element's text sits in list items: a list of teasers, not more of the article."""
+    in_items = sum(stats.total.get(li, 0) for li in element.iter("li") if li.getparent().tag in ("ul", "ol"))
+    return in_items > 0.5 * stats.total.get(element, 0)
+
+
+NON_PROSE_CONTAINERS = frozenset({"div", "table", "ul", "ol", "dl", "section", "aside"})
+NON_PROSE_MIN_CHARS = 50
+NON_PROSE_DENSITY = 0.02
+
+
+def _inner_boilerplate(nodes, stats: _Stats, r: Rules, removed: _Removed) -> set:
+    """Blocks inside the body to skip: link lists (related links, tag clouds, pagers) and containers of text without
+    sentences (product spec boxes, vote widgets, data panels), which a reader takes as furniture, not article."""
+    skip = set()
+    for node in nodes:
+        body_chars = stats.total.get(node, 0)
+        stack = list(node)
+        while stack:
+            element = stack.pop()
+            if not isinstance(element.tag, str):
+                continue
+            total = stats.total.get(element, 0)
+            if total and element.tag not in r.inline_tags:
+                marks = stats.punct.get(element, 0)
+                if stats.link_density(element) > 0.5 and marks <= 2 + total // 100:
+                    skip.add(element)
+                    removed.note("link_list")
+                    continue
+                if (element.tag in NON_PROSE_CONTAINERS and total >= NON_PROSE_MIN_CHARS
+                        and marks < NON_PROSE_DENSITY * total and total < 0.5 * body_chars):
+                    skip.add(element)
+                    removed.note("non_prose")
+                    continue
+            stack.extend(element)
+    return skip
+
+
+def _boilerplate_kind(line: str, r: Rules, removed: _Removed) -> str | None:
+    """A short body line that is boilerplate (a 责任编辑 line after a <br>, say), noted when dropped."""
+    kind = _line_kind(line, r)
+    if kind:
+        removed.note(kind, line)
+    return kind
+
+
+def _without_repeats(lines: list[str], min_chars: int = 10) -> list[str]:
+    """Lines minus exact repeats of earlier ones and minus a line that the next one begins with: a lead shown in a
+    summary box (often cut short) and again as the first paragraph."""
+    seen: set[str] = set()
+    kept = []
+    for i, line in enumerate(lines):
+        if len(line) >= min_chars:
+            if line in seen or (i + 1 < len(lines) and lines[i + 1].startswith(line)):
+                continue
+            seen.add(line)
+        kept.append(line)
+    return kept
+
+
+def _images(nodes, skip: set, base: str | None) -> list[str]:
+    images, seen = [], set()
+    for node in nodes:
+        for img in node.iter("img"):
+            if skip and any(ancestor in skip for ancestor in img.iterancestors()):
+                continue
+            src = (img.get("src") or img.get("data-src") or img.get("data-original") or "").strip()
+            if not src or src.startswith("data:"):
+                continue
+            absolute = urljoin(base, src) if base else src
+            if absolute not in seen:
+                seen.add(absolute)
+                images.append(absolute)
+    return images
+
+
+def _path(element) -> str:
+    parts = []
+    while element is not None and isinstance(element.tag, str):
+        lower = element.get("id") or element.get("class") or ""
+        parts.append(element.tag + (f"[{lower.split()[0]}]" if lower.split() else ""))
+        element = element.getparent()
+    return "/".join(reversed(parts))
