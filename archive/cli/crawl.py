@@ -1,0 +1,105 @@
+"""``newsarchive crawl``: crawl a portal (the live site by default) into the archive, fit for cron."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from redis.connection import parse_url
+
+from archive.cli._common import db_option, db_path
+from archive.health import assess, close_dead_runs
+from archive.lock import Locked, crawl_lock
+from archive.store import Archive
+from archive.writer import redacted
+from crawler.distributed import redis_overrides
+from crawler.runner import BadBaseURL, check_base_url, run_crawl
+from pipelines.profile import load_profile
+
+EXIT_LOCKED = 75  # EX_TEMPFAIL: cron may simply try again next time
+
+
+def _setting(ctx, param, values):
+    pairs = {}
+    for value in values:
+        key, sep, val = value.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"expected KEY=VALUE, got {value!r}")
+        pairs[key] = val
+    return pairs
+
+
+@click.command()
+@click.option("--profile", default="cbg", show_default=True, help="Site profile name or JSON file.")
+@click.option("--base-url", default=None, help="Serve the portal's paths from this origin (e.g. the replica).")
+@db_option
+@click.option("--full", is_flag=True, help="Walk every list page and fetch every article, archived or not.")
+@click.option("--revisit-days", type=click.FloatRange(min=0), default=3.0, show_default=True,
+              help="Re-fetch archived articles published this recently (corrections).")
+@click.option("--known-pages", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Stop paging a list after this many whole pages in a row were already archived.")
+@click.option("--max-pages", type=click.IntRange(min=0), default=0, help="Stop after this many responses (0: no limit).")
+@click.option("--max-minutes", type=click.FloatRange(min=0), default=0, help="Stop after this long (0: no limit).")
+@click.option("--max-failure-rate", type=click.FloatRange(0, 1), default=0.2, show_default=True,
+              help="Exit 1 when more than this share of article pages failed.")
+@click.option("--contact", default=None, help="E-mail or URL put in the User-Agent, so the site can reach you.")
+@click.option("--log-file", type=click.Path(dir_okay=False), default=None, help="Write the crawl log here.")
+@click.option("--redis", "redis_url", default=None, metavar="URL",
+              help="Run as a worker: share the frontier through this Redis; records go to `newsarchive writer`.")
+@click.option("--redis-prefix", default="newsarchive", show_default=True, help="Key prefix of the fleet in Redis.")
+@click.option("-s", "--set", "settings", multiple=True, callback=_setting, metavar="KEY=VALUE",
+              help="Override a Scrapy setting.")
+def crawl(profile, base_url, db, full, revisit_days, known_pages, max_pages, max_minutes, max_failure_rate, contact,
+          log_file, redis_url, redis_prefix, settings):
+    """Crawl list pages to articles and store them in the archive.
+
+    Prints a one-line JSON summary. Exit codes: 0 ok, 1 failures above --max-failure-rate, 2 usage,
+    3 far fewer articles than recent runs, 75 another crawl holds the lock, 130 interrupted.
+    """
+    try:
+        load_profile(profile)
+        if base_url:
+            base_url = check_base_url(base_url)
+        if redis_url:
+            parse_url(redis_url)
+    except (BadBaseURL, LookupError, ValueError) as exc:
+        raise click.UsageError(str(exc)) from None
+    path = db_path(db)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    overrides = {
+        "NEWSARCHIVE_FULL": full,
+        "NEWSARCHIVE_REVISIT_DAYS": revisit_days,
+        "NEWSARCHIVE_KNOWN_PAGES_DEPTH": known_pages,
+        "CLOSESPIDER_PAGECOUNT": max_pages,
+        "CLOSESPIDER_TIMEOUT": max_minutes * 60,
+    }
+    if contact:
+        overrides["NEWSARCHIVE_CONTACT"] = contact
+    if log_file:
+        overrides["LOG_FILE"] = log_file
+    if redis_url:
+        overrides.update(redis_overrides(redis_url, profile, prefix=redis_prefix))
+    overrides.update(settings)
+    if redis_url:  # a worker writes no archive (its records go to Redis, for the writer), so it takes no lock
+        run_crawl(profile=profile, db=str(path), base_url=base_url, overrides=overrides)
+        click.echo(json.dumps({"mode": "worker", "redis": redacted(redis_url)}))
+        return
+    try:
+        with crawl_lock(path):
+            with Archive(path) as archive:
+                close_dead_runs(archive)
+            run_crawl(profile=profile, db=str(path), base_url=base_url, overrides=overrides)
+    except Locked as exc:
+        click.echo(f"newsarchive crawl: {exc}", err=True)
+        sys.exit(EXIT_LOCKED)
+    with Archive(path) as archive:
+        run_id = archive.run_summary()["run_id"]
+        summary = assess(archive, run_id, max_failure_rate=max_failure_rate)
+    for alert in summary["alerts"]:
+        click.echo(f"newsarchive crawl: ALERT: {alert}", err=True)
+    click.echo(json.dumps(summary, ensure_ascii=False))
+    sys.exit(summary["exit_code"])
+
+
+COMMANDS = [crawl]

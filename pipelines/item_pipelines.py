@@ -1,0 +1,69 @@
+"""Thin Scrapy item-pipeline adapters over the cleaning core and the archive.
+
+``CleanPipeline`` turns a raw ``PageItem`` into an envelope (``pipelines.envelope``) with ``clean_page``, the one
+cleaning path shared with ``clean``, ``import`` and ``reprocess``. ``ArchivePipeline`` stores envelopes and records the
+crawl run. The cleaning core itself never imports Scrapy; only these adapters do.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from scrapy import signals
+
+from archive.ingest import ingest
+from archive.store import Archive
+from crawler.items import FailureItem, NotModifiedItem, PageItem
+from pipelines import envelope
+from pipelines.clean import clean_page
+from pipelines.profile import load_profile
+
+
+class CleanPipeline:
+    def process_item(self, item):
+        if isinstance(item, FailureItem):
+            return envelope.failure(item.url, item.stage, item.reason)
+        if isinstance(item, NotModifiedItem):
+            return envelope.not_modified(item.url, item.fetched_at)
+        if not isinstance(item, PageItem):
+            return item
+        outcome = clean_page(item.body, url=item.url, content_type=item.content_type, profile=load_profile(item.profile))
+        return envelope.from_outcome(outcome, url=item.url, fetched_at=item.fetched_at, warc=item.warc,
+                                     etag=item.etag, last_modified=item.last_modified)
+
+
+class ArchivePipeline:
+    """Store every envelope in the SQLite archive, inside one crawl run."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.db_path = crawler.settings.get("NEWSARCHIVE_DB")
+        self.counts: Counter = Counter()
+        self.archive = None
+        self.run_id = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self):
+        self.archive = Archive(self.db_path)
+        spider = self.crawler.spider
+        self.run_id = self.archive.start_run({"spider": spider.name, "profile": spider.profile.name,
+                                              "base_url": spider.base_url})
+        self.crawler.stats.set_value("newsarchive/run_id", self.run_id)
+
+    def process_item(self, item):
+        result = ingest(self.archive, item, self.run_id)
+        self.counts[result] += 1
+        self.crawler.stats.inc_value(f"newsarchive/{result}")
+        return item
+
+    def spider_closed(self, spider, reason):
+        if self.archive is None:
+            return
+        stats = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in self.crawler.stats.get_stats().items()}
+        self.archive.finish_run(self.run_id, reason, stats, dict(self.counts))
+        self.archive.close()

@@ -1,0 +1,98 @@
+"""End to end: the replica portal, crawled by the real spider in a subprocess, into a real archive."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from urllib.parse import urlsplit
+
+import pytest
+
+from replica.server import serve
+
+FIELDS = ("title", "published_at", "source", "author", "editor", "section", "body")
+BOILERPLATE = ("当前位置", "责任编辑", "【版权声明】", "【免责声明】")
+
+
+def newsarchive(*args, timeout=300):
+    return subprocess.run([sys.executable, "-m", "archive", *args], capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def replica():
+    with serve(articles=80, seed=7) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="module")
+def truth(replica):
+    from urllib.request import urlopen
+
+    with urlopen(f"{replica}/_truth/manifest.json") as response:
+        return json.load(response)
+
+
+@pytest.fixture(scope="module")
+def crawled(replica, tmp_path_factory):
+    db = tmp_path_factory.mktemp("crawl") / "news.db"
+    first = newsarchive("crawl", "--base-url", replica, "--db", str(db))
+    assert first.returncode == 0, first.stderr[-3000:]
+    return db, first
+
+
+def rows(db):
+    con = sqlite3.connect(db)
+    con.row_factory = sqlite3.Row
+    try:
+        return {urlsplit(r["url"]).path: dict(r) for r in con.execute("select * from articles")}
+    finally:
+        con.close()
+
+
+def test_every_article_is_archived_once_and_equals_truth(crawled, truth):
+    db, _ = crawled
+    archived = rows(db)
+    articles = {urlsplit(t["url"]).path: t for t in truth if t.get("kind", "article") == "article"}
+    assert set(archived) == set(articles)
+    mismatches = [(path, field, archived[path][field], t[field])
+                  for path, t in articles.items() for field in FIELDS if archived[path][field] != t[field]]
+    assert mismatches == []
+
+
+def test_no_boilerplate_in_bodies(crawled):
+    db, _ = crawled
+    for path, row in rows(db).items():
+        assert not any(marker in row["body"] for marker in BOILERPLATE), path
+        assert row["body"].splitlines()[-1] != "重庆手机台", path
+
+
+def test_non_articles_and_dead_links_are_recorded(crawled, truth):
+    db, _ = crawled
+    con = sqlite3.connect(db)
+    recorded = {urlsplit(u).path for (u,) in con.execute("select url_or_path from failures")}
+    con.close()
+    others = {urlsplit(t["url"]).path for t in truth if t.get("kind", "article") != "article"}
+    assert others and others <= recorded
+
+
+def test_second_crawl_changes_no_counts_and_records_two_runs(crawled, replica):
+    db, _ = crawled
+    before = rows(db)
+    again = newsarchive("crawl", "--base-url", replica, "--db", str(db))
+    assert again.returncode == 0, again.stderr[-3000:]
+    after = rows(db)
+    assert set(after) == set(before)
+    assert all(after[p]["content_hash"] == before[p]["content_hash"] for p in before)
+    con = sqlite3.connect(db)
+    assert con.execute("select count(*) from crawl_runs").fetchone()[0] == 2
+    con.close()
+
+
+@pytest.mark.parametrize("bad", ["ftp://example.com", "not a url", "http://", "http://127.0.0.1:99999"])
+def test_crawl_rejects_a_bad_base_url(bad, tmp_path):
+    result = newsarchive("crawl", "--base-url", bad, "--db", str(tmp_path / "x.db"), timeout=60)
+    assert result.returncode == 2
+    assert "base-url" in result.stderr
+    assert "Traceback" not in result.stderr
