@@ -28,7 +28,7 @@ from replica.server import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("NEWSARCHIVE_TEST_REDIS", "redis://127.0.0.1:6379/0")
-BAD_RECORDS = json.loads((Path(__file__).parent / "cases" / "writer_bad_records.json").read_text(encoding="utf-8"))
+BAD_RECORDS = json.loads((Path(__file__).parent / "cases" / "writer" / "bad_records.json").read_text(encoding="utf-8"))
 FIELDS = ("url", "title", "published_at", "source", "author", "editor", "section", "body", "content_hash")
 # Tests want a fleet that notices a finished run within a second or two, not the production 10 s.
 FAST = {"NEWSARCHIVE_REDIS_IDLE_CLOSE": 1.5, "NEWSARCHIVE_REDIS_ALIVE": 1.0, "NEWSARCHIVE_REDIS_POLL": 0.1}
