@@ -1,0 +1,74 @@
+"""``newsarchive replica``: run the offline replica of the portals, or print its truth manifest."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+
+import click
+
+from replica import Replica, ReplicaServer
+
+PORTAL_CHOICE = click.Choice(["cbg", "cqnews", "all"])
+
+
+def _site_options(command):
+    """The options that choose which replica is built; shared by ``serve`` and ``truth`` so both see one site."""
+    options = [
+        click.option("--articles", type=click.IntRange(1, 100_000), default=200, show_default=True, help="Articles per portal."),
+        click.option("--seed", type=int, default=1, show_default=True, help="Generator seed: same seed, same bytes."),
+        click.option("--portal", type=PORTAL_CHOICE, default="cbg", show_default=True, help="Which portal(s) to serve."),
+        click.option(
+            "--encoding-faults/--no-encoding-faults", default=True, show_default=True,
+            help="Serve a few pages with mislabelled or mixed encodings (issue 3).",
+        ),
+        click.option("--faults/--no-faults", "http_faults", default=False, show_default=True,
+                     help="HTTP fault mode: 5xx, 429, resets, hangs, bombs, traps (issue 6)."),
+        click.option("--revision", type=click.IntRange(0, 1), default=0, show_default=True,
+                     help="1 serves later editions of 2-3% of the articles."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _build(articles, seed, portal, encoding_faults, http_faults, revision) -> Replica:
+    return Replica(articles=articles, seed=seed, faults=encoding_faults, revision=revision, portal=portal,
+                   http_faults=http_faults)
+
+
+@click.group()
+def replica() -> None:
+    """The offline replica of the portals (generated pages with known truth)."""
+
+
+@replica.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0 takes a free port.")
+@_site_options
+def serve(host, port, **site) -> None:
+    """Serve the replica until Ctrl-C; prints the base URL first."""
+    try:
+        server = ReplicaServer(_build(**site), host=host, port=port, start=False)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    click.echo(server.base_url)
+    # SIGTERM (systemd, `kill`, a test harness) stops the server as Ctrl-C does: closed socket, exit status 0.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+@replica.command()
+@click.option("--base-url", default="http://127.0.0.1:8000", show_default=True, help="Base of the truth URLs.")
+@_site_options
+def truth(base_url, **site) -> None:
+    """Print the truth manifest, one JSON record per line."""
+    for record in _build(**site).truth(base_url):
+        click.echo(json.dumps(record, ensure_ascii=False))
+
+
+COMMANDS = [replica]
