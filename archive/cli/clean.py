@@ -15,8 +15,9 @@ from pipelines.clean import clean_page
 def _result(source, url, content_type, input_kind) -> dict:
     if source.error:
         return {"input": source.name, "kind": "failed", "stage": "read", "reason": source.error}
+    kind = source.input_kind if input_kind == "auto" and source.input_kind else input_kind
     outcome = clean_page(source.data, url=url or source.url, content_type=content_type or source.content_type,
-                         input_kind=input_kind)
+                         input_kind=kind)
     if outcome.kind == "article":
         return {"input": source.name, "kind": "article", **asdict(outcome.article)}
     return {"input": source.name, "kind": outcome.kind, "reason": outcome.reason}
@@ -39,7 +40,7 @@ def _as_text(result: dict) -> str:
 @click.option("--input", "input_kind", type=click.Choice(["auto", "html", "text"]), default="auto", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "text"]), default="json", show_default=True)
 def clean(paths, url, content_type, input_kind, fmt):
-    """Clean HTML pages or extracted texts (files or folders) and print one record per input.
+    """Clean HTML pages or extracted texts (files, folders, WARC, JSONL) and print one record per input.
 
     Exits 1 when any input failed; each failure is a record with its reason.
     """

@@ -1,19 +1,45 @@
-"""``newsarchive import``: local pages, texts and folders into the archive, through the same cleaning path."""
+"""``newsarchive import``: local pages, texts, folders, WARC files and JSONL corpora into the archive.
+
+Each input is kept raw in the archive's WARC files first (a ``resource`` record for a local file or JSONL line, a
+``response`` record for a response read from another tool's WARC), then cleaned by the same path as a crawled page.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import click
 
 from archive.cli._common import db_option, db_path
 from archive.ingest import ingest
-from archive.sources import iter_sources
+from archive.sources import Source, iter_sources
 from archive.store import Archive
+from archive.warc import WarcWriter
 from pipelines import envelope
 from pipelines.clean import clean_page
+
+
+def _capture(writer: WarcWriter, source: Source, url: str) -> dict:
+    """Keep the raw input. Only HTTP URLs get a response record: WARC tools read others' blocks as plain payload."""
+    if source.from_warc and url.startswith(("http://", "https://")):
+        pointer = writer.write_response(url, 200, source.headers, source.data)
+    else:
+        pointer = writer.write_resource(url, source.data, source.content_type)
+    return asdict(pointer)
+
+
+def import_source(archive: Archive, writer: WarcWriter, source: Source, run_id: int, input_kind: str) -> tuple[str, dict]:
+    url = source.url or Path(source.name).resolve().as_uri()
+    if source.error:
+        env = envelope.failure(url, "read", source.error)
+    else:
+        kind = source.input_kind if input_kind == "auto" and source.input_kind else input_kind
+        outcome = clean_page(source.data, url=url, content_type=source.content_type, input_kind=kind)
+        env = envelope.from_outcome(outcome, url=url, warc=_capture(writer, source, url))
+    return ingest(archive, env, run_id), env
 
 
 @click.command(name="import")
@@ -21,20 +47,16 @@ from pipelines.clean import clean_page
 @db_option
 @click.option("--input", "input_kind", type=click.Choice(["auto", "html", "text"]), default="auto", show_default=True)
 def import_(paths, db, input_kind):
-    """Import HTML files, text files and folders into the archive. Exits 1 when any input failed."""
+    """Import HTML or text files, folders, WARC files (.warc, .warc.gz) and JSONL (url + html or text per line).
+
+    Exits 1 when any input failed; each failure is recorded in the archive with its reason.
+    """
     path = db_path(db)
-    path.parent.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
-    with Archive(path) as archive:
+    with Archive(path) as archive, WarcWriter(archive.warc_dir) as writer:
         run_id = archive.start_run({"command": "import", "paths": list(paths)})
         for source in iter_sources(list(paths)):
-            url = source.url or Path(source.name).resolve().as_uri()
-            if source.error:
-                env = envelope.failure(url, "read", source.error)
-            else:
-                outcome = clean_page(source.data, url=url, content_type=source.content_type, input_kind=input_kind)
-                env = envelope.from_outcome(outcome, url=url)
-            result = ingest(archive, env, run_id)
+            result, env = import_source(archive, writer, source, run_id, input_kind)
             counts[result] = counts.get(result, 0) + 1
             if result == "failed":
                 click.echo(f"newsarchive import: {source.name}: {env.get('reason')}", err=True)
