@@ -1,0 +1,304 @@
+"""Bytes to text the way a careful browser would, but without trusting labels that lie.
+
+The order is the HTML standard's: BOM, HTTP charset, `<meta>` (or an XML declaration) in the first 1024 bytes,
+then detection. Chinese portals often label a GBK body `utf-8` in the header (Scrapy follows that) or a UTF-8 body
+`gb2312` in a meta tag, so every label is checked: it must decode strictly and give plausible text, else the next
+source is tried and the record says why the label was rejected. Some pages splice UTF-8 and GBK templates; no codec
+reads those, so they are decoded run by run. Replacement characters and `锟斤拷` are counted, never guessed at.
+
+A clean UTF-8 page costs one strict `bytes.decode` plus a few regex probes: detection runs only when that fails.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+
+from pipelines.plausibility import (
+    ENOUGH_HANZI,
+    PLAUSIBLE_SHARE,
+    common_share,
+    implausibility,
+    script_implausibility,
+)
+
+# WHATWG Encoding Standard labels, mapped to the Python codec that decodes like a browser: every GB label reads as
+# gb18030 (a superset of GBK), big5 as Big5-HKSCS, Latin-1 and ASCII as windows-1252.
+_LABELS: dict[str, tuple[str, ...]] = {
+    "utf-8": ("unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "utf-8", "utf8", "x-unicode20utf8"),
+    "gb18030": ("chinese", "csgb2312", "csiso58gb231280", "gb2312", "gb_2312", "gb_2312-80", "gbk", "iso-ir-58",
+                "x-gbk", "gb18030", "cp936", "ms936", "windows-936", "euc-cn", "hz-gb-2312"),
+    "big5hkscs": ("big5", "big5-hkscs", "cn-big5", "csbig5", "x-x-big5", "big5hkscs", "cp950"),
+    "cp1252": ("ansi_x3.4-1968", "ascii", "cp1252", "cp819", "csisolatin1", "ibm819", "iso-8859-1", "iso-ir-100",
+               "iso8859-1", "iso88591", "iso_8859-1", "iso_8859-1:1987", "l1", "latin1", "us-ascii",
+               "windows-1252", "x-cp1252"),
+    "cp932": ("csshiftjis", "ms932", "ms_kanji", "shift-jis", "shift_jis", "sjis", "windows-31j", "x-sjis"),
+    "euc_jp": ("cseucpkdfmtjapanese", "euc-jp", "x-euc-jp"),
+    "iso2022_jp": ("csiso2022jp", "iso-2022-jp"),
+    "cp949": ("cseuckr", "csksc56011987", "euc-kr", "iso-ir-149", "korean", "ks_c_5601-1987", "ks_c_5601-1989",
+              "ksc5601", "ksc_5601", "windows-949"),
+    "utf-16-le": ("csunicode", "iso-10646-ucs-2", "ucs-2", "unicode", "unicodefeff", "utf-16", "utf-16le"),
+    "utf-16-be": ("unicodefffe", "utf-16be"),
+    "koi8_r": ("cskoi8r", "koi", "koi8", "koi8-r", "koi8_r"),
+    "cp1251": ("cp1251", "windows-1251", "x-cp1251"),
+    "iso8859_15": ("iso-8859-15", "iso8859-15", "latin-9", "l9"),
+}
+LABELS: dict[str, str] = {label: codec for codec, labels in _LABELS.items() for label in labels}
+
+_CHINESE = ("utf_8", "gb18030", "big5hkscs")
+# Japanese and Korean double-byte codecs: a model of Chinese cannot judge their text (EUC-KR and EUC-JP bytes read
+# as GBK land on common hanzi), so a strict decode is all we check, and for Japanese that kanji come with kana.
+_JAPANESE = ("cp932", "euc_jp", "iso2022_jp")
+_OTHER_DOUBLE_BYTE = (*_JAPANESE, "cp949")
+_KANA = re.compile("[\u3040-\u30ff]")
+# charset-normalizer is asked only when no Chinese reading fits, and only among these.
+_OTHERS = ["cp1252", "shift_jis", "euc_jp", "euc_kr", "cp1251", "iso8859_15"]
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([^\"';,\s]+)", re.I)
+_XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']\s*([A-Za-z0-9._:-]+)", re.I)
+_META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.I)
+_LOSS = re.compile("(?:锟斤拷|\ufffd)+")
+# A run of bytes that no byte < 0x40 interrupts, except inside a four-byte gb18030 sequence (81-FE, digit, 81-FE,
+# digit), which valid UTF-8 never spells: one encoding inside.
+_FOUR_BYTES = rb"[\x81-\xfe][\x30-\x39][\x81-\xfe][\x30-\x39]"
+_HIGH_RUN = re.compile(rb"(?:" + _FOUR_BYTES + rb"|[\x80-\xff])(?:" + _FOUR_BYTES + rb"|[\x40-\xff])*")
+_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+_CLEAR = 2  # implausibility units by which one reading of a run must beat the other to decide it alone
+_SNIFF = 1024  # bytes scanned for a declaration, as browsers do
+_SAMPLE = 16 * 1024  # bytes enough to choose an encoding; the chosen one then decodes everything
+_MIXED_LIMIT = 8 * 1024 * 1024  # bytes beyond which run-by-run decoding is not attempted
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Text and the evidence for how it was read. `confidence` near 0 means the bytes are probably not text."""
+
+    text: str
+    encoding: str
+    source: str  # "bom" | "http" | "meta" | "xml" | "detected" | "mixed"
+    declared: str | None = None
+    rejected: str | None = None
+    confidence: float = 1.0
+    losses: int = 0
+    runs: int = 0
+    looks_binary: bool = False
+
+    def evidence(self) -> dict:
+        """The record's `quality["encoding"]`."""
+        evidence = {
+            "encoding": self.encoding,
+            "source": self.source,
+            "declared": self.declared,
+            "rejected": self.rejected,
+            "confidence": round(self.confidence, 3),
+            "losses": self.losses,
+            "runs": self.runs,
+        }
+        if self.looks_binary:
+            evidence["binary"] = True
+        return evidence
+
+
+def codec_for_label(label: str) -> str | None:
+    """The Python codec a browser would use for a charset label, or None for a label it would ignore."""
+    return LABELS.get(label.strip().strip("\"'").lower())
+
+
+def count_losses(text: str) -> int:
+    """Runs of U+FFFD or `锟斤拷` (U+FFFD's UTF-8 bytes read as GBK): characters lost before we saw the bytes."""
+    if "\ufffd" not in text and "锟" not in text:
+        return 0
+    return len(_LOSS.findall(text))
+
+
+def decode(data: bytes, content_type: str | None = None) -> Decoded:
+    """Decode a fetched document; never raises. `content_type` is the HTTP header value, if any."""
+    data = bytes(data or b"")
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            text = data[len(bom):].decode(codec, errors="replace")
+            return Decoded(text, codec, "bom", losses=count_losses(text))
+
+    declarations = _declarations(data, content_type)
+    declared = declarations[0][1] if declarations else None
+    wide = any(codec_for_label(label) in ("utf-16-le", "utf-16-be") for _, label in declarations)
+    if not wide and _looks_binary(data):
+        text = data.decode("utf-8", errors="replace")
+        return Decoded(text, "utf-8", "detected", declared, None, 0.0, count_losses(text), looks_binary=True)
+
+    rejections = []
+    for source, label in declarations:
+        codec = codec_for_label(label)
+        if codec is None:
+            rejections.append(f"{source} charset {label} is not a known label")
+            continue
+        text, why = _check(data, codec)
+        if why is None:
+            return Decoded(text, codec, source, label, "; ".join(rejections) or None, losses=count_losses(text))
+        rejections.append(f"{source} charset {label} {why}")
+    return _detect(data, declared, "; ".join(rejections) or None)
+
+
+def _declarations(data: bytes, content_type: str | None) -> list[tuple[str, str]]:
+    """(source, label) pairs in the order a browser would consult them."""
+    found = []
+    match = _HTTP_CHARSET.search(content_type or "")
+    if match:
+        found.append(("http", match.group(1)))
+    head = data[:_SNIFF]
+    match = _XML_DECLARATION.match(head)
+    if match:
+        found.append(("xml", match.group(1).decode("ascii")))
+    match = _META_CHARSET.search(head)
+    if match:
+        label = match.group(1).decode("ascii")
+        # A meta tag cannot declare UTF-16: the bytes that spell it are ASCII, so the standard reads utf-8.
+        found.append(("meta", "utf-8" if label.lower().startswith("utf-16") else label))
+    return found
+
+
+def _check(data: bytes, codec: str) -> tuple[str, str | None]:
+    """(text, None) when a declared codec reads `data` plausibly, else ("", the reason it is rejected)."""
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        return "", "failed strict decode"
+    except LookupError:
+        return "", "names a codec this Python lacks"
+    if codec == "utf-8" or text.isascii():
+        return text, None
+    share, count = common_share(text)
+    if codec in _JAPANESE:
+        return (text, None) if count < ENOUGH_HANZI or _KANA.search(text) else ("", "yields hanzi without kana")
+    if codec in _OTHER_DOUBLE_BYTE:
+        return text, None
+    if count >= ENOUGH_HANZI and share < PLAUSIBLE_SHARE:
+        return "", f"yields implausible text (common-hanzi share {share:.2f})"
+    sample = _sample(data)
+    cost = script_implausibility(sample.decode(codec, errors="replace"))
+    for other in ("utf-8", "gb18030", "big5hkscs"):
+        if other == codec:
+            continue
+        reading = _strict(sample, other)
+        if reading is not None and not reading.isascii() and script_implausibility(reading) < cost:
+            return "", f"but the body reads better as {other}"
+    if codec == "gb18030" and len(data) <= _MIXED_LIMIT:
+        mixed = _decode_runs(sample)
+        if mixed is not None and script_implausibility(mixed[0]) < cost:
+            return "", "but the body mixes UTF-8 and GBK"
+    return text, None
+
+
+def _detect(data: bytes, declared: str | None, rejected: str | None) -> Decoded:
+    utf8 = _strict(data, "utf-8")
+    if utf8 is not None:
+        return Decoded(utf8, "utf-8", "detected", declared, rejected, 1.0, count_losses(utf8))
+
+    # Choose on a sample: each reading is scored, the cheapest wins, ties go to the stricter codec (listed first).
+    sample = _sample(data)
+    readings = {codec: sample.decode(codec, errors="replace") for codec in ("utf-8", "gb18030", "big5hkscs")}
+    mixed = _decode_runs(sample) if len(data) <= _MIXED_LIMIT else None
+    if mixed is not None:
+        readings["mixed"] = mixed[0]
+    best = min(readings, key=lambda name: script_implausibility(readings[name]))
+
+    if best == "mixed":
+        text, runs = mixed if sample is data else _decode_runs(data) or mixed
+        return Decoded(text, "utf-8+gb18030", "mixed", declared, rejected, _confidence(text), count_losses(text), runs)
+    if not _plausible_chinese(readings[best]):
+        other = from_bytes(sample, cp_isolation=[*_CHINESE, *_OTHERS]).best()
+        if other is not None and other.encoding not in _CHINESE:
+            text = data.decode(other.encoding, errors="replace")
+            confidence = max(0.0, 1.0 - other.chaos) * (1.0 if other.coherence else 0.5)
+            return Decoded(text, other.encoding, "detected", declared, rejected, confidence, count_losses(text))
+    text = readings[best] if sample is data else data.decode(best, errors="replace")
+    return Decoded(text, best, "detected", declared, rejected, _confidence(text), count_losses(text))
+
+
+def _decode_runs(data: bytes) -> tuple[str, int] | None:
+    """Decode each run between bytes < 0x40 as UTF-8 or GBK; (text, runs) when both occur, else None.
+
+    Bytes below 0x40 never occur inside a UTF-8 or GBK character (gb18030's four-byte ones aside, which `_HIGH_RUN`
+    keeps whole), so each run is in one encoding. A run that only one codec reads exactly is in that one. When both
+    or neither do, a clearly cheaper reading wins (replacement characters included); a short run that stays
+    ambiguous (`指` is D6 B8, also the UTF-8 of a Hebrew point) takes the encoding of the run before it, as mixed
+    pages come in blocks.
+    """
+    gaps, runs, choices, position = [], [], [], 0
+    for match in _HIGH_RUN.finditer(data):
+        gaps.append(data[position:match.start()].decode("ascii"))
+        run = match.group()
+        utf8, gbk = _strict(run, "utf-8"), _strict(run, "gb18030")
+        if utf8 is None and gbk is None:
+            utf8, gbk = run.decode("utf-8", errors="replace"), run.decode("gb18030", errors="replace")
+        if gbk is None or utf8 is None:
+            choices.append("u" if gbk is None else "g")
+        else:
+            difference = implausibility(gbk) - implausibility(utf8)
+            choices.append("u" if difference >= _CLEAR else "g" if difference <= -_CLEAR else "?")
+        runs.append((utf8, gbk))
+        position = match.end()
+    if "u" not in choices or "g" not in choices:
+        return None
+    final = _fill(choices)
+    pieces = []
+    for gap, (utf8, gbk), choice in zip(gaps, runs, final):
+        pieces += [gap, utf8 if choice == "u" else gbk]
+    pieces.append(data[position:].decode("ascii"))
+    return "".join(pieces), 1 + sum(a != b for a, b in zip(final, final[1:]))
+
+
+def _fill(choices: list[str]) -> list[str]:
+    """Ambiguous choices replaced by the decided one before them (the first decided one at the start)."""
+    decided = next(choice for choice in choices if choice != "?")
+    filled = []
+    for choice in choices:
+        decided = decided if choice == "?" else choice
+        filled.append(decided)
+    return filled
+
+
+def _strict(data: bytes, codec: str) -> str | None:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+
+
+def _sample(data: bytes) -> bytes:
+    """The bytes to choose an encoding by: all of a short document; of a long one, its first runs of non-ASCII bytes
+    up to ~16 KB, joined by newlines (ASCII reads alike in every candidate, so it cannot help choose). No reading of
+    the sample is longer than the 20,000 characters `pipelines.plausibility` looks at, so readings compare whole."""
+    if len(data) <= _SAMPLE:
+        return data
+    runs, size = [], 0
+    for match in _HIGH_RUN.finditer(data):
+        size += len(match.group()) + 1
+        if size > _SAMPLE:
+            break
+        runs.append(match.group())
+    return b"\n".join(runs) if runs else data[:_SAMPLE]
+
+
+def _plausible_chinese(text: str) -> bool:
+    share, count = common_share(text)
+    return count >= 2 and share >= PLAUSIBLE_SHARE
+
+
+def _confidence(text: str) -> float:
+    """Common-hanzi share, discounted when there are few hanzi to judge by and for every replacement character."""
+    share, count = common_share(text)
+    if count < ENOUGH_HANZI:
+        share = min(share, 0.5 + count / (2 * ENOUGH_HANZI))
+    losses = text[:_SAMPLE].count("\ufffd") / max(1, min(len(text), _SAMPLE))
+    return max(0.0, share * (1.0 - min(1.0, 20 * losses)))
+
+
+def _looks_binary(data: bytes) -> bool:
+    """Control bytes (other than tab, newlines, form feed and escape) are rare in any text encoding."""
+    head = data[:8192]
+    return len(_CONTROL.findall(head)) > max(2, len(head) // 50)
