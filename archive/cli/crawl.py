@@ -9,7 +9,7 @@ import click
 from redis.connection import parse_url
 
 from archive.cli._common import db_option, db_path
-from archive.health import assess, close_dead_runs
+from archive.health import FAILURES, INTERRUPTED, assess, close_dead_runs
 from archive.lock import Locked, crawl_lock
 from archive.store import Archive
 from archive.writer import redacted
@@ -89,12 +89,19 @@ def crawl(profile, base_url, db, full, revisit_days, known_pages, max_pages, max
         with crawl_lock(path):
             with Archive(path) as archive:
                 close_dead_runs(archive)
+                previous = archive.run_summary()["run_id"]
             run_crawl(profile=profile, db=str(path), base_url=base_url, overrides=overrides)
     except Locked as exc:
         click.echo(f"newsarchive crawl: {exc}", err=True)
         sys.exit(EXIT_LOCKED)
+    except KeyboardInterrupt:  # Ctrl-C before Scrapy installed its own handlers: nothing was crawled
+        click.echo("newsarchive crawl: interrupted before the crawl started", err=True)
+        sys.exit(INTERRUPTED)
     with Archive(path) as archive:
         run_id = archive.run_summary()["run_id"]
+        if run_id == previous:
+            click.echo("newsarchive crawl: the crawl did not start (see the log)", err=True)
+            sys.exit(FAILURES)
         summary = assess(archive, run_id, max_failure_rate=max_failure_rate)
     for alert in summary["alerts"]:
         click.echo(f"newsarchive crawl: ALERT: {alert}", err=True)

@@ -1,0 +1,41 @@
+"""The output side shared by every command that prints rows: one ``--format`` option, one writer.
+
+The formats are those of ``archive.rows`` (table, json, jsonl, csv), as in sqlite-utils, where every command that
+prints rows offers the same choices.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Sequence
+
+import click
+
+from archive.cli._common import db_path
+from archive.rows import FORMATS, write_rows
+
+
+def format_option(default: str = "table", choices: Sequence[str] = FORMATS):
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=default,
+        show_default=True,
+        help="Output format.",
+    )
+
+
+def emit(rows: Iterable[dict], fmt: str, columns: Sequence[str] | None = None) -> int:
+    """Write rows to stdout in the chosen format; returns how many."""
+    return write_rows(rows, sys.stdout, fmt, columns)
+
+
+def open_archive(db: str | None):
+    """The archive named by --db / $NEWSARCHIVE_DB, which must exist: reading commands never create one."""
+    from archive.store import Archive
+
+    path = db_path(db)
+    if not path.is_file():
+        raise click.ClickException(f"no archive at {path} (give --db or set NEWSARCHIVE_DB)")
+    return Archive(path)

@@ -1,0 +1,24 @@
+"""``newsarchive runs``: the crawl, import and reprocess runs, newest first."""
+
+from __future__ import annotations
+
+import click
+
+from archive.cli._common import db_option
+from archive.cli._output import emit, format_option, open_archive
+
+
+@click.command()
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
+@format_option()
+@db_option
+def runs(limit, fmt, db):
+    """List runs with their status and counts (new, updated, unchanged, failed, skipped)."""
+    from archive.stats import latest_runs
+
+    with open_archive(db) as archive:
+        rows = latest_runs(archive, limit)
+    emit(rows, fmt)
+
+
+COMMANDS = [runs]

@@ -1,0 +1,60 @@
+"""Datasette metadata for an archive: every table and column described (from schema.json), search on articles
+configured, and canned queries for what analysts ask first."""
+
+from __future__ import annotations
+
+from archive import fts
+from archive.schema_doc import tables
+
+SEARCH_SQL = f"""select a.id, a.published_at, a.title, a.source, a.section,
+  newsarchive_snippet(a.body, :q) as snippet, a.url
+from {fts.TABLE} cross join articles a on a.doc = {fts.TABLE}.rowid
+where {fts.TABLE} match newsarchive_match(:q)
+  and (length(:q) > 1 or a.title like newsarchive_like(:q) escape '\\' or a.body like newsarchive_like(:q) escape '\\')
+  and (:since = '' or a.published_at >= :since)
+  and (:until = '' or a.published_at < :until)
+order by {fts.TABLE}.rank
+limit 100"""
+
+QUERIES = {
+    "search": {
+        "title": "Search titles and bodies",
+        "description": "Any substring (Chinese, Latin, digits); ASCII case ignored; ranked by bm25 with titles first. "
+        "since/until bound published_at (YYYY-MM-DD; until is exclusive), or leave empty.",
+        "sql": SEARCH_SQL,
+    },
+    "articles_per_day": {
+        "title": "Articles per day",
+        "sql": "select substr(published_at, 1, 10) as day, count(*) as articles from articles "
+        "group by day order by day desc",
+    },
+    "top_sources": {
+        "title": "Top sources",
+        "sql": "select source, count(*) as articles from articles group by source order by articles desc limit 50",
+    },
+    "repairs_by_kind": {
+        "title": "Repaired records by repair kind",
+        "sql": "select repair.key as repair, count(*) as records, sum(repair.value) as changes "
+        "from articles, json_each(articles.quality, '$.repairs') as repair where json_valid(articles.quality) "
+        "and repair.value > 0 group by repair.key order by records desc",
+    },
+}
+
+
+def metadata(database: str) -> dict:
+    described = {
+        name: {"description": table["description"], "columns": dict(table["columns"])}
+        for name, table in tables().items()
+    }
+    described["articles"].update(
+        fts_table=fts.TABLE,
+        fts_pk="doc",
+        sort_desc="published_at",
+        label_column="title",
+        facets=["section", "source"],
+    )
+    return {
+        "title": "newsarchive",
+        "description": "Chinese news archive: articles, their earlier versions, crawl runs and failures.",
+        "databases": {database: {"tables": described, "queries": QUERIES}},
+    }

@@ -1,0 +1,145 @@
+"""The archive's schema as a numbered history of sqlite-utils migrations.
+
+An archive written by any earlier version is upgraded in place when ``Archive`` opens it: each migration runs once,
+in a transaction, and is recorded in ``_sqlite_migrations``. Never edit a migration that has shipped; add one.
+``docs/schema.md`` describes the result column by column.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from archive import fts
+
+migrations = Migrations("newsarchive")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """The foundation's schema (issue 2): current articles, crawl runs and failures."""
+    db.execute(
+        """CREATE TABLE articles (
+            id TEXT PRIMARY KEY,
+            url TEXT NOT NULL,
+            canonical_url TEXT,
+            site TEXT,
+            section TEXT,
+            title TEXT,
+            published_at TEXT,
+            source TEXT,
+            author TEXT,
+            editor TEXT,
+            body TEXT,
+            images TEXT,
+            extractor TEXT,
+            mirror_of TEXT,
+            quality TEXT,
+            content_hash TEXT,
+            first_seen TEXT,
+            last_seen TEXT,
+            crawl_run_id INTEGER
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE crawl_runs (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            finish_reason TEXT,
+            stats TEXT,
+            new INTEGER NOT NULL DEFAULT 0,
+            updated INTEGER NOT NULL DEFAULT 0,
+            unchanged INTEGER NOT NULL DEFAULT 0,
+            failed INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE failures (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER REFERENCES crawl_runs(id),
+            url_or_path TEXT NOT NULL,
+            stage TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            at TEXT NOT NULL
+        )"""
+    )
+
+
+@migrations()
+def m002_versions(db: Database) -> None:
+    """Issue 5: previous versions of changed articles, and fuller run records (status, skipped pages, options)."""
+    db.execute("ALTER TABLE articles ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+    db.execute("ALTER TABLE articles ADD COLUMN fetched_at TEXT")
+    # The old schema overwrote changed articles, so the newest fetch known to have seen this text is last_seen.
+    db.execute("UPDATE articles SET fetched_at = last_seen")
+    db.execute(
+        """CREATE TABLE article_versions (
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            version INTEGER NOT NULL,
+            fetched_at TEXT,
+            superseded_at TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            url TEXT,
+            canonical_url TEXT,
+            site TEXT,
+            section TEXT,
+            title TEXT,
+            published_at TEXT,
+            source TEXT,
+            author TEXT,
+            editor TEXT,
+            body TEXT,
+            images TEXT,
+            extractor TEXT,
+            mirror_of TEXT,
+            quality TEXT,
+            crawl_run_id INTEGER,
+            PRIMARY KEY (article_id, version)
+        )"""
+    )
+    db.execute("ALTER TABLE crawl_runs ADD COLUMN status TEXT NOT NULL DEFAULT 'finished'")
+    db.execute("ALTER TABLE crawl_runs ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE crawl_runs ADD COLUMN options TEXT")
+
+
+@migrations()
+def m003_raw_capture(db: Database) -> None:
+    """Issues 5 and 6: where each version's raw response lives in the WARC files, and the HTTP validators."""
+    for table in ("articles", "article_versions"):
+        for column, kind in (
+            ("warc_file", "TEXT"),
+            ("warc_offset", "INTEGER"),
+            ("warc_length", "INTEGER"),
+            ("warc_digest", "TEXT"),
+            ("etag", "TEXT"),
+            ("last_modified", "TEXT"),
+        ):
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+
+
+@migrations()
+def m004_search(db: Database) -> None:
+    """Issue 5: the Chinese full-text index, keyed by a stable integer ``doc`` (see archive/fts.py for why)."""
+    db.execute("ALTER TABLE articles ADD COLUMN doc INTEGER")
+    db.execute("UPDATE articles SET doc = rowid")
+    db["articles"].transform(not_null={"doc"})
+    db.execute("CREATE UNIQUE INDEX articles_doc ON articles(doc)")
+    fts.create(db.conn)
+    fts.rebuild(db.conn)
+
+
+@migrations()
+def m005_indexes(db: Database) -> None:
+    """Issue 5: indexes for the lookups the crawler, search filters, export and stats make."""
+    for name, table, columns in (
+        ("articles_url", "articles", "url"),
+        ("articles_canonical_url", "articles", "canonical_url"),
+        ("articles_published_at", "articles", "published_at"),
+        ("articles_section", "articles", "section"),
+        ("articles_source", "articles", "source"),
+        ("articles_last_seen", "articles", "last_seen"),
+        ("failures_run_id", "failures", "run_id"),
+        ("failures_reason", "failures", "reason"),
+    ):
+        db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table}({columns})")

@@ -1,0 +1,55 @@
+"""The schema's documentation as data (``archive/schema.json``): one source for docs/schema.md and Datasette.
+
+tests/test_datasette.py checks that every column of a new archive is described here and that docs/schema.md is
+the rendering of this file, so the three cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+SCHEMA_JSON = Path(__file__).with_name("schema.json")
+
+_HEADER = """# Archive schema
+
+<!-- Generated from archive/schema.json by `python -m archive.schema_doc > docs/schema.md`; edit the JSON. -->
+
+The archive is one SQLite file (default `data/news.db`) in WAL mode, created and upgraded in place by the
+migrations in `archive/migrations.py` (recorded in `_sqlite_migrations`). Times written by the archive are UTC
+ISO 8601 (`2026-05-14T03:34:00+00:00`); `published_at` is the portal's local time with `+08:00`. JSON columns are
+text holding JSON: query them with SQLite's `json_extract` / `json_each` (see docs/analysts.md).
+
+Writes go through `archive.store.Archive`, which keeps the search index in step with triggers calling the SQL
+function `newsarchive_tokens`; a tool without that function can read the archive but not change articles.
+"""
+
+
+@functools.cache
+def tables() -> dict[str, dict]:
+    return json.loads(SCHEMA_JSON.read_text(encoding="utf-8"))
+
+
+def history() -> list[tuple[str, str]]:
+    """(migration name, what it did) for every migration, oldest first."""
+    from sqlite_utils import Database
+
+    from archive.migrations import migrations
+
+    return [(m.name, " ".join((m.fn.__doc__ or "").split())) for m in migrations.pending(Database(memory=True))]
+
+
+def markdown() -> str:
+    parts = [_HEADER]
+    for name, table in tables().items():
+        parts.append(f"\n## `{name}`\n\n{table['description']}\n\n| column | meaning |\n|---|---|")
+        for column, meaning in table["columns"].items():
+            parts.append(f"| `{column}` | {meaning} |")
+    parts.append("\n## History of changes\n\nEach migration runs once per archive, in this order.\n")
+    parts.extend(f"- `{name}`: {doc}" for name, doc in history())
+    return "\n".join(parts) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")

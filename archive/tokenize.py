@@ -1,0 +1,98 @@
+"""Search tokens that let SQLite's FTS5 find any substring of Chinese (or any other) text, with no C extension.
+
+FTS5's ``unicode61`` tokenizer makes a whole run of hanzi one token, and ``trigram`` cannot match the two-character
+words that most Chinese words are. So we index a *shadow* of each text instead: one token per character position,
+the overlapping bigram that starts there (as Lucene's CJK analyzer does). A query of n >= 2 characters becomes the
+phrase of its n-1 bigrams, and a phrase of consecutive bigrams can only match where the text spells the query
+character for character. That is why search equals ``LIKE '%q%'`` exactly, for Chinese, Latin, digits, punctuation
+and spaces alike, with no verification pass (tests/test_search.py proves it with hypothesis).
+
+Details that keep it exact:
+- ASCII letters are lower-cased and nothing else is, because SQLite's ``LIKE`` folds ASCII case only.
+- The table uses FTS5's ``ascii`` tokenizer, which keeps every non-ASCII character as a token character and splits on
+  ASCII punctuation and spaces. A bigram made of ASCII letters/digits and non-ASCII characters is stored as itself
+  (``重庆``, ``app``'s ``ap``, ``9月``); a bigram holding an ASCII space or punctuation is spelled as ``x`` plus the
+  two code points in hex (``x00002e000039`` for ``.9``), so nothing is lost to the separators.
+- The last character of a text gets a one-character token (itself, or ``x`` + its hex), so every character starts
+  one token: a one-character query is then a prefix query. Bigram tokens are 2 or 13 characters long and the last
+  one 1 or 7, so the lengths never collide. The prefix can over-match only when the query is a literal ``x``
+  (every encoded token starts with it), so one-character queries are verified against the text (see search.py).
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+
+_SEPARATOR = re.compile(r"[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]")
+"""The ASCII characters that are not letters or digits: the ascii tokenizer splits on them."""
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII letters only, as SQLite's LIKE and lower() do: 'Ａ' and 'É' keep their case."""
+    return text.translate(_ASCII_LOWER)
+
+
+def _plain(char: str) -> bool:
+    """True when the ascii tokenizer keeps the character inside a token."""
+    return char > "\x7f" or char.isalnum()
+
+
+def _bigram(a: str, b: str) -> str:
+    if _plain(a) and _plain(b):
+        return a + b
+    return f"x{ord(a):06x}{ord(b):06x}"
+
+
+def _last(char: str) -> str:
+    return char if _plain(char) else f"x{ord(char):06x}"
+
+
+def shadow(text: str | None) -> str:
+    """The token string indexed for a text: its overlapping bigrams, then a token for its last character.
+
+    >>> shadow("App与9.8")
+    'ap pp p与 与9 x00003900002e x00002e000038 8'
+    """
+    folded = fold(text or "")
+    if not folded:
+        return ""
+    # Pair every character with the next in C, then respell the few tokens that touch an ASCII separator.
+    tokens = list(map(operator.add, folded, folded[1:]))
+    tokens.append(folded[-1])
+    last = len(folded) - 1
+    for match in _SEPARATOR.finditer(folded):
+        at = match.start()
+        if at > 0:
+            tokens[at - 1] = _bigram(folded[at - 1], folded[at])
+        tokens[at] = _bigram(folded[at], folded[at + 1]) if at < last else _last(folded[at])
+    return " ".join(tokens)
+
+
+def match_expression(query: str) -> str | None:
+    """The FTS5 MATCH expression for a literal substring query, or None for an empty query (which matches all).
+
+    Two or more characters: the phrase of their bigrams (exact). One character: a prefix query over the tokens
+    that start with it (a superset only for 'x'; search.py verifies one-character hits).
+
+    >>> match_expression("重庆市")
+    '"重庆 庆市"'
+    >>> match_expression("年")
+    '"年"* OR "x005e74"*'
+    """
+    folded = fold(query or "")
+    if not folded:
+        return None
+    if len(folded) == 1:
+        char = folded
+        forms = [f'"{char}"*'] if _plain(char) else []
+        forms.append(f'"x{ord(char):06x}"*')
+        return " OR ".join(forms)
+    return '"' + " ".join(_bigram(a, b) for a, b in zip(folded, folded[1:])) + '"'
+
+
+def like_pattern(query: str) -> str:
+    """The LIKE pattern (with ESCAPE '\\') that matches the query as a literal substring."""
+    escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
