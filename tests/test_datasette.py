@@ -19,8 +19,6 @@ import pytest
 from archive import schema_doc
 from archive.store import Archive
 
-pytest.importorskip("datasette")
-
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = [
     {"id": "a1", "url": "https://www.cbg.cn/show/705-1.html", "title": "重庆加快推进媒体深度融合发展",

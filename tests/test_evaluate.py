@@ -86,6 +86,5 @@ def test_cli_missing_or_empty_dir_is_one_line_exit_2(tmp_path, make):
 
 def test_readability_scores_like_its_published_figure(daniel_dir):
     """The scoring reproduces the published per-document char F1 of readability-lxml (0.911) on the same pages."""
-    pytest.importorskip("readability")
     report = evaluate.evaluate(daniel_dir, evaluate.readability_extractor, "readability")
     assert report.f1 == pytest.approx(0.911, abs=0.005)

@@ -106,7 +106,7 @@ def test_lost_raw_files_and_non_articles_become_failures(arc, tmp_path):
 
 def test_the_real_cleaner_after_a_repair_is_switched_on(tmp_path):
     """Records stored by a cleaner without the pinyin-annotation repair; reprocessing with the current one."""
-    clean_module = pytest.importorskip("pipelines.clean")
+    import pipelines.clean as clean_module
     from pipelines.repair import RepairConfig
 
     page = "<html><body><h1>{title}</h1><p>发布时间：2020-10-22 09:00 来源：重庆日报</p><div><p>{body}</p></div></body></html>"
