@@ -1,0 +1,223 @@
+"""The repair fixers one by one, their composition, and the seed page end to end."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from pipelines.repair import Explanation, RepairConfig, repair, repair_segments
+from pipelines.repair.invisibles import (
+    fix_doubled_punctuation,
+    fix_indentation,
+    fix_line_breaks,
+    fix_nbsp,
+    fix_trailing_spaces,
+    fix_zero_width,
+)
+from pipelines.repair.phantoms import fix_phantoms, recover_phantoms
+from pipelines.repair.pinyin import fix_pinyin_annotations, measure
+from pipelines.repair.punctuation import fix_fullwidth_punctuation
+from pipelines.repair.readings import SYLLABLE, to_simplified
+from pipelines.repair.simplified import fix_to_simplified
+from replica.corrupt import (
+    fold_width,
+    gbk_as_big5,
+    latin1_mojibake,
+    mirror_artifact,
+    mixed_encoding_page,
+    utf8_as_big5,
+    utf8_as_gbk,
+)
+
+SEED_TITLE = "主力军挺进主战场 走好全媒体时代群众路 重庆加快推进媒体深度融合发展"
+
+
+# --- each fixer reports what it changed ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "fixer, text, expected, count",
+    [
+        (fix_pinyin_annotations, "當(dāng)前位置:首頁(yè) > 新聞", "當前位置:首頁 > 新聞", 2),
+        (fix_pinyin_annotations, "床(chuáng)前(qián)明(míng)月(yuè)", "床(chuáng)前(qián)明(míng)月(yuè)", 0),
+        (fix_phantoms, "重慶日?qǐng)?bào)報(bào)業", "重慶日報報業", 2),  # the in-step note goes with its run
+        (fix_phantoms, "我們?nèi)杂性S多", "我們仍有許多", 1),
+        (fix_to_simplified, "重慶日報", "重庆日报", 2),
+        (fix_to_simplified, "重庆日报", "重庆日报", 0),
+        (fix_fullwidth_punctuation, "記者:張三,報道", "記者：張三，報道", 2),
+        (fix_fullwidth_punctuation, "記者：張三,報道", "記者：張三,報道", 0),
+        (fix_line_breaks, "a\r\nb\rc", "a\nb\nc", 2),
+        (fix_nbsp, "a\xa0b&nbsp;c&amp;nbsp;d", "a b c d", 3),
+        (fix_zero_width, "重\u200b庆\u2060新\ufeff闻", "重庆新闻", 3),
+        (fix_indentation, "\u3000\u3000第一段\n\u3000第二段", "第一段\n第二段", 2),
+        (fix_trailing_spaces, "第一段 \n第二段\t", "第一段\n第二段", 2),
+        (fix_doubled_punctuation, "好，，好。。好。。。", "好，好。好。。。", 2),
+    ],
+)
+def test_fixer_counts(fixer, text, expected, count):
+    assert fixer(text) == (expected, count)
+
+
+def test_phantom_loss_is_counted_not_guessed():
+    result = recover_phantoms("?nèi)杂性S多\n重慶?zzz)新聞")
+    assert (result.text, result.recovered, result.lost) == ("?nèi)杂性S多\n重慶?zzz)新聞", 0, 2)
+
+
+def test_annotation_ratio_gate():
+    assert measure("當(dāng)前位置").is_mirror
+    assert not measure("床(chuáng)前(qián)").is_mirror  # every character: teaching text
+    assert not measure("公司(ltd)").is_mirror
+
+
+# --- composition ----------------------------------------------------------------------------------------------
+
+
+def test_explanation_names_what_fired():
+    text, explanation = repair("當(dāng)前位置:首頁(yè)\u200b > 新聞,,重?cái)?shù)傳媒")
+    assert text == "当前位置：首页 > 新闻，重数传媒"
+    assert explanation == {
+        "zero_width": 1,
+        "phantom_bytes": 2,
+        "pinyin_annotations": 2,
+        "to_simplified": 5,
+        "fullwidth_punctuation": 3,
+        "doubled_punctuation": 1,
+        "lost": 0,
+    }
+    assert explanation.repaired and explanation.confidence(len(text)) == 1.0
+
+
+def test_clean_text_explanation_is_empty():
+    text, explanation = repair("重庆市今年前三季度地区生产总值同比增长3.2%。")
+    assert explanation == {"lost": 0} and not explanation.repaired
+
+
+def test_each_fixer_can_be_switched_off():
+    source = "當(dāng)前位置:首頁(yè) > 新聞"
+    assert repair(source, RepairConfig(pinyin_annotations=False))[0] == source.replace(":", "：")
+    assert repair(source, RepairConfig(fullwidth_punctuation=False))[0] == "当前位置:首页 > 新闻"
+    assert repair(source, RepairConfig(to_simplified=False))[0] == "當前位置：首頁 > 新聞"
+    assert repair("重?cái)?shù)傳媒", RepairConfig(phantom_bytes=False))[0] == "重?cái)?shù)傳媒"
+
+
+def test_config_from_profile_switches():
+    config = RepairConfig.from_dict({"to_simplified": True, "nbsp": False, "unknown": True})
+    assert config.to_simplified is True and config.nbsp is False
+
+
+def test_traditional_converted_only_on_evidence():
+    taiwan = "行政院今天通過明年度總預算案，國防預算較今年增加百分之七。"
+    assert repair(taiwan)[0] == taiwan
+    assert repair(taiwan, simplified_site=True)[0] == to_simplified(taiwan)
+    assert repair(taiwan, RepairConfig(to_simplified=True))[0] == to_simplified(taiwan)
+    mirrored = "網(wǎng)絡電視臺記者從市委宣傳部獲悉"
+    assert repair(mirrored, RepairConfig(to_simplified=False))[0] == "網絡電視臺記者從市委宣傳部獲悉"
+
+
+def test_segments_are_gated_together_and_keep_their_shape():
+    # The first paragraph alone (one annotation in many characters) would not pass the gate; the document does.
+    segments = ["重慶新聞網記者今日從市委宣傳部獲悉", "當(dāng)前位置", "", "第一行\r\n第二行"]
+    repaired, explanation = repair_segments(segments)
+    assert repaired == ["重庆新闻网记者今日从市委宣传部获悉", "当前位置", "", "第一行\n第二行"]
+    assert explanation["line_breaks"] == 1 and explanation["pinyin_annotations"] == 1
+
+
+def test_segments_never_gain_or_lose_newlines():
+    segments = ["a\nb", "重?cái)?shù)傳媒\n", "\n\n", "c"]
+    repaired, _ = repair_segments(segments)
+    assert [s.count("\n") for s in repaired] == [s.count("\n") for s in segments]
+
+
+def test_bad_input_does_not_raise():
+    assert repair(None)[0] == ""
+    assert repair_segments([None, "重庆"])[0] == ["", "重庆"]
+
+
+def test_confidence_falls_with_losses():
+    assert Explanation(lost=0).confidence(100) == 1.0
+    assert Explanation(lost=1).confidence(1000) == 0.99
+    assert Explanation(lost=50).confidence(100) == 0.0
+
+
+# --- the seed --------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def repaired_seed(seed_path):
+    return repair(seed_path.read_text(encoding="utf-8"))
+
+
+def test_seed_body_is_recovered(repaired_seed):
+    text, _ = repaired_seed
+    for phrase in ("我们仍有许多短板和不足", "重庆日报报业集团", "重数传媒", "9.83亿次", "32%"):
+        assert phrase in text
+    assert text.startswith("当前位置：首页 > 新闻 > 重庆新闻 > 正文\n")
+    assert text.splitlines()[2] == SEED_TITLE
+    assert "今年9月，中共中央办公厅、国务院办公厅印发《关于加快推进媒体深度融合发展的意见》。" in text
+
+
+def test_seed_has_no_artifact_left(repaired_seed):
+    text, _ = repaired_seed
+    assert "?" not in text
+    assert re.search(rf"\({SYLLABLE}\)", text) is None
+    assert to_simplified(text) == text
+
+
+def test_seed_explanation(repaired_seed):
+    _, explanation = repaired_seed
+    assert explanation["phantom_bytes"] == 11  # every ? of the seed
+    assert explanation["pinyin_annotations"] == 428
+    assert explanation["lost"] == 0
+    assert explanation["to_simplified"] > 800 and explanation["fullwidth_punctuation"] > 100
+
+
+# --- the corruption generators ---------------------------------------------------------------------------------
+
+
+def test_mirror_artifact_is_deterministic_and_repairable():
+    text = "记者从市委宣传部获悉，党的十九大以来，市委宣传部积极推进媒体融合向纵深发展，不断壮大主流舆论。"
+    first = mirror_artifact(text, random.Random(7))
+    assert first == mirror_artifact(text, random.Random(7))
+    assert first.recoverable and re.search(rf"\({SYLLABLE}\)", first.data)
+    assert "，" not in first.data  # folded
+    assert repair(first.data)[0] == text
+
+
+def test_misaligned_mirror_produces_phantoms():
+    text = "我们仍有许多短板和不足。重庆日报报业集团负责人表示，将深入实施计划。" * 3
+    damaged = mirror_artifact(text, random.Random(3), misaligned=True)
+    assert re.search(rf"\?{SYLLABLE}\)", damaged.data)
+
+
+def test_mirror_artifact_marks_losses():
+    damaged = mirror_artifact("约翰・史密斯来到重庆，参观了解放碑和洪崖洞。", random.Random(1), ratio=0.3)
+    assert not damaged.recoverable and "not in GBK" in damaged.reason
+
+
+def test_width_folding_is_the_fullwidth_block_only():
+    assert fold_width("，：（）？；！％……——“”") == ",:()?;!%……——“”"
+
+
+@pytest.mark.parametrize(
+    "generator, sample",
+    [(utf8_as_gbk, "鍙戝竷"), (utf8_as_big5, None), (gbk_as_big5, None), (latin1_mojibake, "å")],
+)
+def test_mojibake_generators(generator, sample):
+    damaged = generator("发布时间")
+    assert damaged.data != "发布时间"
+    if sample:
+        assert sample in damaged.data
+
+
+def test_mixed_encoding_page_mixes():
+    page = mixed_encoding_page(["第一段新闻", "第二段新闻", "第三段新闻", "第四段新闻"], random.Random(2))
+    assert isinstance(page.data, bytes) and page.recoverable
+    assert "第一段新闻".encode("utf-8") in page.data or "第一段新闻".encode("gbk") in page.data
+
+
+def test_lost_marks_are_counted_in_mirror_copies_only():
+    mirrored = "當(dāng)前位置:約翰?史密斯來到重慶。你去哪裡?"
+    assert repair(mirrored)[1]["lost"] == 1  # the ・ GBK could not hold; the question stays a question
+    assert repair("约翰?史密斯来到重庆。")[1]["lost"] == 0  # no mirror: nothing to say about the ?
