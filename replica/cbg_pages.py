@@ -14,6 +14,7 @@ from replica.html import breadcrumb, esc, link, paragraphs, search_href
 from replica.html import footer as html_footer
 from replica.model import Entry
 from replica.resources import load
+from replica.variants import lines as variant_lines
 
 
 def _bp() -> dict:
@@ -53,17 +54,25 @@ def statements() -> list[str]:
 
 
 def body_paragraphs(entry: Entry) -> str:
-    """The story's paragraphs; subheadings in <strong>, an image after the lead when the entry has one."""
+    """The story's paragraphs; subheadings in <strong>, an image after the lead when the entry has one.
+
+    A variant page (``replica.variants``) also carries its extra lines here: before the story, between its
+    paragraphs (under the image first) and after it.
+    """
     out = []
     story = entry.story
+    extra = variant_lines(entry)
     subheads = set(story.subheads)
+    out.append(paragraphs(extra.head))
     for i, para in enumerate(story.paragraphs):
         if para in subheads:
             out.append(f"<p><strong>{esc(para)}</strong></p>\n")
         else:
-            out.append(f"<p>{esc(para)}</p>\n")
+            out.append(f"<p>{esc(para + extra.glued.get(i, ''))}</p>\n")
         if i == 0:
             out.extend(f'<p style="text-align: center"><img src="{esc(src)}" alt=""></p>\n' for src in entry.images)
+        out.append(paragraphs(extra.after.get(i, ())))
+    out.append(paragraphs(extra.tail))
     return "".join(out)
 
 

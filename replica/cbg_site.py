@@ -18,6 +18,7 @@ from pathlib import Path
 from replica import building, cbg_pages, encoding, text
 from replica.html import CLOSING, document, esc, opening
 from replica.model import Entry, Page, not_found
+from replica.variants import assign as assign_variants
 
 PROFILE = Path(__file__).resolve().parent.parent / "crawler" / "profiles" / "cbg.json"
 CATIDS = ("705", "5147", "5598", "4928")
@@ -70,11 +71,15 @@ class CbgSite:
     name = "cbg"
     site = "cbg.cn"
 
-    def __init__(self, articles: int = 200, seed: int = 1, faults: bool = False, revision: int = 0):
+    def __init__(
+        self, articles: int = 200, seed: int = 1, faults: bool = False, revision: int = 0, variants: bool = True
+    ):
         self.seed = seed
         self.profile = _profile()
         self.articles = self._articles(articles)
         self._apply_faults(faults)
+        if variants:
+            assign_variants(self.articles, self._rng("variants"))
         building.revise_some(self.articles, self._rng("revision", revision), revision)
         self.videos = self._videos(max(2, articles // 100))
         self.lists: dict[str, list[Entry]] = self._lists()
@@ -199,6 +204,18 @@ class CbgSite:
     def _entry_page(self, entry: Entry) -> Page:
         if entry.kind == "dead":
             return not_found("article")
+        main, tail = self.html(entry)
+        modified = entry.published + timedelta(days=1 if entry.revision else 0)
+        return Page(
+            status=200,
+            content_type=encoding.content_type(entry, entry.encoding, entry.layout.get("bare_header", False)),
+            body=encoding.encode(main, tail, entry, entry.encoding),
+            kind="article",
+            last_modified=modified,
+        )
+
+    def html(self, entry: Entry) -> tuple[str, str]:
+        """An article or video page as text, in two parts: up to the body's end, and the server-side include."""
         list_href = self.list_href(entry.section_key)
         if entry.kind == "video":
             main, tail = cbg_pages.video(entry, list_href)
@@ -213,14 +230,7 @@ class CbgSite:
         if entry.generation == "2026":
             head += f'<meta property="article:published_time" content="{entry.published_at}">\n'
         top = opening(title=entry.story.title + suffix, charset_meta=encoding.charset_meta(entry, entry.encoding), head_extra=head)
-        modified = entry.published + timedelta(days=1 if entry.revision else 0)
-        return Page(
-            status=200,
-            content_type=encoding.content_type(entry, entry.encoding, entry.layout.get("bare_header", False)),
-            body=encoding.encode(top + main, tail + CLOSING, entry, entry.encoding),
-            kind="article",
-            last_modified=modified,
-        )
+        return top + main, tail + CLOSING
 
     def _list_page(self, key: str, page: int) -> Page:
         items = self.lists[key]

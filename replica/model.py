@@ -28,6 +28,7 @@ class Entry:
     revision: int = 0
     layout: dict = field(default_factory=dict)
     images: tuple[str, ...] = ()
+    variants: dict = field(default_factory=dict)  # variant name -> its parameters (replica.variants)
 
     @property
     def published_at(self) -> str:
@@ -51,6 +52,7 @@ class Entry:
             "generation": self.generation,
             "encoding": self.encoding,
             "faults": list(self.faults),
+            "variants": list(self.variants),
             "revision": self.revision,
             "images": [base_url.rstrip("/") + i for i in self.images],
         }

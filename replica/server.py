@@ -4,6 +4,9 @@ HTTP/1.1 with keep-alive and a thread per connection, over pages the ``Replica``
 crawl is limited by the crawler and not by the server. Besides the site it answers ``/_truth/manifest.json``
 (the truth records), ``/_truth/stats.json`` (requests counted by kind, so a test can see what a crawl fetched)
 and ``/_truth/reset``. robots.txt forbids ``/_truth/``, and its requests are not counted.
+
+A replica built with ``mirrors=True`` also gets a second loopback server, the spam mirror: it answers the mirror
+copies at the portal's own paths (``mirror_url`` + path), as a real mirror on a foreign host does.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterator
 from urllib.parse import parse_qs, urlsplit
 
+from replica.mirrors import MIRROR_BASE
 from replica.model import Page
 from replica.site import Replica
 
@@ -89,6 +93,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _dispatch(self, head: bool) -> None:
         self.head_only = head
         parts = urlsplit(self.path)
+        if self.server.mirror:
+            return self.respond_page(self.server.owner.replica.mirror_page(self.path))
         if parts.path.startswith("/_truth/"):
             return self._truth(parts.path, parse_qs(parts.query))
         faults = self.server.owner.replica.http_faults
@@ -174,23 +180,31 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
     owner: "ReplicaServer"
+    mirror = False
 
 
 class ReplicaServer:
     """A replica served on 127.0.0.1. ``port=0`` takes a free port.
 
     It starts serving from a background thread at once (``start=False`` to call ``serve_forever`` in the
-    foreground instead); ``stop()`` ends it, as does leaving a ``with`` block.
+    foreground instead); ``stop()`` ends it, as does leaving a ``with`` block. When the replica has ``mirrors``,
+    the mirror server listens on ``mirror_port`` (0: a free port) and always serves from a thread.
     """
 
     def __init__(
         self, replica: Replica | None = None, host: str = "127.0.0.1", port: int = 0, *, start: bool = True,
-        **replica_options,
+        mirror_port: int = 0, **replica_options,
     ):
         self.replica = replica if replica is not None else Replica(**replica_options)
         self.stats = Stats()
         self._httpd = _Server((host, port), _Handler)
         self._httpd.owner = self
+        self._mirror: _Server | None = None
+        if self.replica.mirrors:
+            self.replica.mirror_copies  # made now, not on the first request (about 5 s for 2,000 articles)
+            self._mirror = _Server((host, mirror_port), _Handler)
+            self._mirror.owner, self._mirror.mirror = self, True
+            threading.Thread(target=self._mirror.serve_forever, name="replica-mirror", daemon=True).start()
         self._thread: threading.Thread | None = None
         self._manifest: bytes | None = None
         if start:
@@ -201,9 +215,18 @@ class ReplicaServer:
         host, port = self._httpd.server_address[:2]
         return f"http://{host}:{port}"
 
+    @property
+    def mirror_url(self) -> str | None:
+        """The mirror server's base URL, or None when the replica has no mirrors."""
+        if self._mirror is None:
+            return None
+        host, port = self._mirror.server_address[:2]
+        return f"http://{host}:{port}"
+
     def manifest(self) -> bytes:
         if self._manifest is None:
-            self._manifest = json.dumps(self.replica.truth(self.base_url), ensure_ascii=False).encode()
+            records = self.replica.truth(self.base_url, mirror_base=self.mirror_url or MIRROR_BASE)
+            self._manifest = json.dumps(records, ensure_ascii=False).encode()
         return self._manifest
 
     def use(self, replica: Replica) -> None:
@@ -235,6 +258,9 @@ class ReplicaServer:
             self._thread.join(timeout=5)
             self._thread = None
         self._httpd.server_close()
+        if self._mirror is not None:
+            self._mirror.shutdown()
+            self._mirror.server_close()
 
     def __enter__(self) -> "ReplicaServer":
         return self.start()

@@ -7,11 +7,13 @@ can read the truth without any server at all (``replica.truth``).
 from __future__ import annotations
 
 import threading
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from replica.cbg_site import CbgSite
 from replica.cqnews_site import CqnewsSite
 from replica.html import document, link
+from replica.mirrors import MIRROR_BASE, MirrorCopy, copies, page_for
 from replica.httpfaults import HttpFaults
 from replica.model import Page, not_found
 
@@ -35,6 +37,8 @@ class Replica:
         http_faults: bool = False,
         crawl_delay: float | None = None,
         hang_seconds: float = 30.0,
+        variants: bool = True,
+        mirrors: bool = False,
     ):
         names = tuple(PORTALS) if portal == "all" else (portal,)
         unknown = [n for n in names if n not in PORTALS]
@@ -42,7 +46,10 @@ class Replica:
             raise ValueError(f"unknown portal {unknown[0]!r} (known: {', '.join(PORTALS)}, all)")
         self.articles, self.seed, self.faults, self.revision = articles, seed, faults, revision
         self.crawl_delay = crawl_delay
-        self.sites = [PORTALS[n](articles=articles, seed=seed, faults=faults, revision=revision) for n in names]
+        self.mirrors = mirrors
+        common = dict(articles=articles, seed=seed, faults=faults, revision=revision)
+        # Only the cbg.cn family has the district-site variants (portal.md §1).
+        self.sites = [PORTALS[n](**common, **({"variants": variants} if n == "cbg" else {})) for n in names]
         self.http_faults = HttpFaults(self, seed, hang_seconds) if http_faults else None
         self._cache: dict[str, Page] = {}
         self._lock = threading.Lock()
@@ -55,12 +62,30 @@ class Replica:
     def start_paths(self) -> tuple[str, ...]:
         return tuple(p for site in self.sites for p in site.start_paths)
 
-    def truth(self, base_url: str = DEFAULT_BASE) -> list[dict]:
-        """One truth dict per linked URL (articles, video pages, dead links), in a stable order."""
+    @cached_property
+    def mirror_copies(self) -> dict[str, MirrorCopy]:
+        """Spam-mirror copies of some cbg.cn articles by portal path (built on first use, whatever ``mirrors``)."""
+        cbg = [site for site in self.sites if site.name == "cbg"]
+        return {c.entry.path: c for site in cbg for c in copies(site, self.seed)}
+
+    def truth(self, base_url: str = DEFAULT_BASE, mirror_base: str = MIRROR_BASE) -> list[dict]:
+        """One truth dict per linked URL (articles, video pages, dead links), in a stable order; with ``mirrors``,
+        then one per mirror copy (``kind: "mirror"``) at ``mirror_base`` + the portal path."""
         records = [e.truth(base_url) for e in self.entries]
         if self.http_faults is not None:
             self.http_faults.annotate(records)
+        if self.mirrors:
+            records += self.mirror_truth(base_url, mirror_base)
         return records
+
+    def mirror_truth(self, base_url: str = DEFAULT_BASE, mirror_base: str = MIRROR_BASE) -> list[dict]:
+        """The truth of each mirror copy: its original's, at ``mirror_base``, with ``mirror_of`` its portal URL."""
+        portal = next((site.profile["base_url"] for site in self.sites if site.name == "cbg"), "")
+        return [c.truth(base_url, mirror_base, portal) for c in self.mirror_copies.values()]
+
+    def mirror_page(self, target: str) -> Page:
+        """The mirror server's answer for a request target: a copy at its portal path, else 404."""
+        return page_for(self.mirror_copies, urlsplit(target).path or "/")
 
     def robots_txt(self) -> str:
         lines = ["User-agent: *", *(f"Disallow: {p}" for p in DISALLOWED)]
@@ -98,6 +123,14 @@ class Replica:
         links = "".join(f"<li>{link(p, p)}</li>\n" for p in self.start_paths)
         body = document(title="replica", charset_meta='<meta charset="utf-8">', body=f"<ul>\n{links}</ul>\n")
         return Page(200, "text/html; charset=utf-8", body.encode(), "home")
+
+
+def mirror_pages(replica: Replica, base: str = MIRROR_BASE) -> list[tuple[str, bytes, dict]]:
+    """``(path, bytes, truth)`` for each mirror copy, so that a test can clean them in-process (clean each with
+    ``url=truth["url"]``: a foreign host with the portal's path, as a real mirror). Works whether or not the
+    replica was built with ``mirrors=True``, which only decides what it serves and lists in its truth."""
+    by_path = replica.mirror_copies
+    return [(t["path"], by_path[t["path"]].body, t) for t in replica.mirror_truth(mirror_base=base)]
 
 
 def truth(articles: int = 200, seed: int = 1, base_url: str = DEFAULT_BASE, **options) -> list[dict]:

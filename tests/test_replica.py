@@ -19,11 +19,15 @@ from click.testing import CliRunner
 
 from archive.cli.replica import replica as replica_cli
 from pipelines.profile import load_profile
-from replica import Replica, ReplicaServer, serve, truth
+from replica import Replica, ReplicaServer, mirror_pages, serve, truth
+from replica.corrupt import misaligned_sites
 from replica.encoding import FAULTS_GBK, FAULTS_UTF8
 from replica.httpfaults import PERMANENT, TRANSIENT
+from replica.mirrors import MIRROR_BASE
+from replica.variants import KINDS
 
 ARTICLES = 60
+IMAGE_NAME_END = re.compile(r"(?:\d{13}\.png|[0-9a-f]{32}\.jpg)+$")
 BOILERPLATE = ("当前位置", "责任编辑", "【版权声明】", "【免责声明】", "作者单位", "相关推荐", "违法和不良信息")
 
 
@@ -200,7 +204,7 @@ def test_article_pages_match_the_profile_selectors(site, manifest, profile_name)
         assert t["source"] in text_of(doc.cssselect(tpl["source"])[0])
         crumbs = text_of(doc.cssselect(tpl["breadcrumb"])[0])
         assert crumbs == "当前位置：首页 > " + t["section"].replace(" › ", " > ") + " > 正文"
-        paragraphs = [text_of(p) for p in body.cssselect("p")]
+        paragraphs = [IMAGE_NAME_END.sub("", text_of(p)) for p in body.cssselect("p")]
         assert [p for p in paragraphs if p in t["body"].split("\n")] == t["body"].split("\n"), t["url"]
         editor = doc.cssselect(tpl["editor"])
         editor_text = text_of(editor[0]) if editor else text_of(body)
@@ -352,13 +356,16 @@ def test_cli_truth_prints_json_lines():
 
 def test_cli_serve_prints_its_url_and_stops_on_sigterm():
     proc = subprocess.Popen(
-        [sys.executable, "-m", "archive", "replica", "serve", "--port", "0", "--articles", "10", "--no-encoding-faults"],
+        [sys.executable, "-m", "archive", "replica", "serve", "--port", "0", "--articles", "10", "--no-encoding-faults",
+         "--mirrors"],
         stdout=subprocess.PIPE, text=True,
     )
     try:
-        base = proc.stdout.readline().strip()
-        assert re.fullmatch(r"http://127\.0\.0\.1:\d+", base)
+        base, mirror = proc.stdout.readline().strip(), proc.stdout.readline().strip()
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+", base) and re.fullmatch(r"http://127\.0\.0\.1:\d+", mirror)
         assert fetch(base + "/robots.txt").status == 200
+        copy = next(t for t in fetch(base + "/_truth/manifest.json").json() if t["kind"] == "mirror")
+        assert copy["url"] == mirror + copy["path"] and fetch(copy["url"]).status == 200
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0
@@ -456,3 +463,164 @@ def test_traps_on_every_page(faulty):
         previous = calendar.cssselect("div.pages a.next")[0].get("href")
         assert previous < day
         day = previous
+
+
+# -- district-site variants (portal.md §1) -----------------------------------------------------------------------
+
+# What each variant puts into the body container, as a pattern over one line; {names}, {editor}, {title}, {source}
+# come from the truth. None of these lines may be in the truth's body.
+VARIANT_LINES = {
+    "site_label": r"^\S{2,4}(?:区文明实践所|区新时代文明实践中心|区融媒体中心|文明实践)$",
+    "title_repeat": r"^{title}$",
+    "date_line": r"^发布日期：\d{4}-\d\d-\d\d \d\d:\d\d$",
+    "source_line": r"^来源：{source}$",
+    "byline_reporter": r"^重庆网络广播电视台记者 {names}$",
+    "summary": r"^摘要：[^。]+。$",
+    "lead_arrow": r"^\S{2,6}↓↓↓$",
+    "caption": r"^▲",
+    "photo_credit": r"^（\S+(?:供图|：视觉中国|：\S+区委宣传部)）$",
+    "image_names": r"(?:\d{13}\.png|[0-9a-f]{32}\.jpg)$",
+    "image_placeholder": r"^图片1$",
+    "byline_station": r"^（\S{2,3}(?:台|区融媒体中心) {names}）$",
+    "byline_tv": r"^（重庆广电-第1眼TV记者 {names} 编辑 {editor}）$",
+    "byline_correspondent": r"^记者 {names} 通讯员 \S{2,3}$",
+}
+
+
+def variant_line(kind: str, record: dict) -> re.Pattern:
+    pattern = VARIANT_LINES[kind]
+    values = {"{names}": " ".join((record["author"] or "").split("、")), "{editor}": record["editor"],
+              "{title}": record["title"], "{source}": record["source"]}
+    for key, value in values.items():
+        pattern = pattern.replace(key, re.escape(value))
+    return re.compile(pattern)
+
+
+@pytest.fixture(scope="module")
+def varied():
+    r = Replica(articles=200, seed=1)
+    return r, [t for t in r.truth() if t["kind"] == "article"]
+
+
+def test_variants_are_a_modest_deterministic_share_covering_every_kind(varied):
+    r, records = varied
+    with_variants = [t for t in records if t["variants"]]
+    assert 0.10 <= len(with_variants) / len(records) <= 0.15
+    assert {k for t in with_variants for k in t["variants"]} == set(KINDS) == set(VARIANT_LINES)
+    assert all(1 <= len(t["variants"]) <= 3 for t in with_variants)
+    assert sum(k.startswith("byline_") for t in with_variants for k in t["variants"]) >= 4
+    assert [t["variants"] for t in Replica(articles=200, seed=1).truth() if t["kind"] == "article"] == \
+        [t["variants"] for t in records]
+
+
+def test_variants_off_leaves_the_other_pages_byte_identical(varied):
+    r, records = varied
+    plain = Replica(articles=200, seed=1, variants=False)
+    assert not any(t["variants"] for t in plain.truth())
+    for t in records:
+        same = r.page(t["path"]).body == plain.page(t["path"]).body
+        assert same == (not t["variants"]), t["path"]
+
+
+def test_variant_lines_are_on_the_page_and_not_in_the_truth(varied):
+    r, records = varied
+    profile = load_profile("cbg")
+    for t in (t for t in records if t["variants"]):
+        doc = lxml.html.fromstring(decode_as_intended(t, r.page(t["path"]).body))
+        lines = [text_of(p) for p in doc.cssselect(profile.templates[t["generation"]]["body"])[0].cssselect("p")]
+        body = t["body"].split("\n")
+        for kind in t["variants"]:
+            pattern = variant_line(kind, t)
+            found = [line for line in lines if pattern.search(line)]
+            assert found, (t["path"], kind)
+            assert not any(pattern.search(line) for line in body), (t["path"], kind)
+        if "source_line" in t["variants"]:
+            assert t["source"] in ("上游新闻", "智汇八方")
+        if "site_label" in t["variants"]:
+            at = next(i for i, line in enumerate(lines) if re.search(VARIANT_LINES["site_label"], line))
+            assert lines[at + 1] == "当前位置：首页 > " + t["section"].replace(" › ", " > ") + " > 正文"
+        if "summary" in t["variants"]:
+            summary = next(line for line in lines if line.startswith("摘要："))
+            assert body[0].startswith(summary[3:])
+        if {"byline_reporter", "byline_station", "byline_tv", "byline_correspondent"} & set(t["variants"]):
+            assert t["author"] and not any("作者单位" in line for line in lines)
+
+
+# -- spam-mirror copies (portal.md §2) ---------------------------------------------------------------------------
+
+ORIGINAL_FIELDS = ("site", "path", "title", "published_at", "source", "author", "editor", "section", "body",
+                   "generation", "variants", "revision")
+TRADITIONAL_ONLY = re.compile("[們這國來時會發點說經開關當與將從對還過產網報]")
+
+
+@pytest.fixture(scope="module")
+def mirrored():
+    r = Replica(articles=200, seed=1, mirrors=True)
+    return r, mirror_pages(r)
+
+
+def test_mirror_copies_name_their_original_and_keep_its_truth(mirrored):
+    r, pages = mirrored
+    assert len(pages) == 20
+    originals = {t["path"]: t for t in r.truth() if t["kind"] == "article"}
+    assert [t for *_, t in pages] == [t for t in r.truth() if t["kind"] == "mirror"]
+    for path, data, t in pages:
+        original = originals[path]
+        assert t["kind"] == "mirror" and t["url"] == MIRROR_BASE + path
+        assert t["mirror_of"] == "https://www.cbg.cn" + path
+        assert {k: t[k] for k in ORIGINAL_FIELDS} == {k: original[k] for k in ORIGINAL_FIELDS}
+        assert t["mirror"][:2] == ["traditional", "pinyin"]
+    assert [(p, d) for p, d, _ in mirror_pages(Replica(articles=200, seed=1))] == [(p, d) for p, d, _ in pages]
+
+
+def test_mirror_copies_carry_the_damage_they_record(mirrored):
+    _, pages = mirrored
+    seen = set()
+    for path, data, t in pages:
+        html = data.decode("utf-8")
+        damages = set(t["mirror"])
+        seen |= damages
+        assert TRADITIONAL_ONLY.search(html) and re.search(r"[\u4e00-\u9fff]\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)", html)
+        assert (misaligned_sites(html) > 0) == ("misaligned" in damages), path
+        assert (re.search("[\uff01-\uff5e]", html) is None) == ("width_folded" in damages), path
+        assert bool(re.search(r"[\u4e00-\u9fff](?:，，|,,|。。)", html)) == ("doubled_punctuation" in damages), path
+        junk = re.findall(r'<([a-z]+) id="(?=[a-z0-9]*\d)(?=[a-z0-9]*[a-z])[a-z0-9]{5}"></\1>', html)
+        assert (len(junk) >= 3) == ("junk_tags" in damages), path
+        title = re.search("<title>(.*?)</title>", html).group(1)
+        assert ("无码" in title or "精品" in title or "高清" in title) == ("spam_title" in damages), path
+        assert 'property="og:title"' not in html and '<meta charset="utf-8">' in html
+    assert seen == {"traditional", "pinyin", "misaligned", "width_folded", "doubled_punctuation", "junk_tags",
+                    "spam_title"}
+
+
+def test_mirror_server_answers_copies_at_the_portal_paths():
+    r = Replica(articles=30, seed=4, mirrors=True)
+    with ReplicaServer(r) as server:
+        manifest = fetch(server.base_url + "/_truth/manifest.json").json()
+        copies = [t for t in manifest if t["kind"] == "mirror"]
+        assert len(copies) == 3
+        expected = {p: d for p, d, _ in mirror_pages(r)}
+        for t in copies:
+            assert t["url"] == server.mirror_url + t["path"]
+            reply = fetch(t["url"])
+            assert reply.status == 200 and reply.body == expected[t["path"]]
+            assert fetch(server.base_url + t["path"]).body != reply.body
+        assert fetch(server.mirror_url + "/list/705/1.html").status == 404
+        assert fetch(server.mirror_url + "/robots.txt").body == b"User-agent: *\nDisallow:\n"
+    with ReplicaServer(articles=30, seed=4) as plain:
+        assert plain.mirror_url is None
+        assert not [t for t in fetch(plain.base_url + "/_truth/manifest.json").json() if t["kind"] == "mirror"]
+
+
+def test_cli_truth_lists_mirror_copies():
+    result = CliRunner().invoke(replica_cli, ["truth", "--articles", "20", "--mirrors", "--mirror-base-url",
+                                              "http://copy.example"])
+    assert result.exit_code == 0, result.output
+    copies = [r for r in map(json.loads, result.output.splitlines()) if r["kind"] == "mirror"]
+    assert len(copies) == 2 and all(r["url"] == "http://copy.example" + r["path"] for r in copies)
+
+
+def test_a_replica_without_mirrors_needs_only_the_standard_library():
+    code = ("import sys; from replica import Replica; r = Replica(articles=20, portal='all'); "
+            "[r.page(e.path) for e in r.entries]; r.truth(); print(sorted({'opencc', 'pypinyin'} & set(sys.modules)))")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "[]\n"

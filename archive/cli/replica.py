@@ -9,6 +9,7 @@ import sys
 import click
 
 from replica import Replica, ReplicaServer
+from replica.mirrors import MIRROR_BASE
 
 PORTAL_CHOICE = click.Choice(["cbg", "cqnews", "all"])
 
@@ -27,15 +28,19 @@ def _site_options(command):
                      help="HTTP fault mode: 5xx, 429, resets, hangs, bombs, traps (issue 6)."),
         click.option("--revision", type=click.IntRange(0, 1), default=0, show_default=True,
                      help="1 serves later editions of 2-3% of the articles."),
+        click.option("--variants/--no-variants", default=True, show_default=True,
+                     help="District-site text variants on about 12% of the cbg.cn articles."),
+        click.option("--mirrors/--no-mirrors", default=False, show_default=True,
+                     help="Spam-mirror copies of about 10% of the cbg.cn articles (served on a second port)."),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _build(articles, seed, portal, encoding_faults, http_faults, revision) -> Replica:
+def _build(articles, seed, portal, encoding_faults, http_faults, revision, variants, mirrors) -> Replica:
     return Replica(articles=articles, seed=seed, faults=encoding_faults, revision=revision, portal=portal,
-                   http_faults=http_faults)
+                   http_faults=http_faults, variants=variants, mirrors=mirrors)
 
 
 @click.group()
@@ -46,14 +51,18 @@ def replica() -> None:
 @replica.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0 takes a free port.")
+@click.option("--mirror-port", type=click.IntRange(0, 65535), default=0, show_default=True,
+              help="Port of the mirror server (with --mirrors); 0 takes a free port.")
 @_site_options
-def serve(host, port, **site) -> None:
-    """Serve the replica until Ctrl-C; prints the base URL first."""
+def serve(host, port, mirror_port, **site) -> None:
+    """Serve the replica until Ctrl-C; prints the base URL first, then the mirror's with --mirrors."""
     try:
-        server = ReplicaServer(_build(**site), host=host, port=port, start=False)
+        server = ReplicaServer(_build(**site), host=host, port=port, start=False, mirror_port=mirror_port)
     except OSError as exc:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        raise click.ClickException(f"cannot listen on {host}: {exc.strerror or exc}") from None
     click.echo(server.base_url)
+    if server.mirror_url:
+        click.echo(server.mirror_url)
     # SIGTERM (systemd, `kill`, a test harness) stops the server as Ctrl-C does: closed socket, exit status 0.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
@@ -64,10 +73,11 @@ def serve(host, port, **site) -> None:
 
 @replica.command()
 @click.option("--base-url", default="http://127.0.0.1:8000", show_default=True, help="Base of the truth URLs.")
+@click.option("--mirror-base-url", default=MIRROR_BASE, show_default=True, help="Base of the mirror copies' URLs.")
 @_site_options
-def truth(base_url, **site) -> None:
+def truth(base_url, mirror_base_url, **site) -> None:
     """Print the truth manifest, one JSON record per line."""
-    for record in _build(**site).truth(base_url):
+    for record in _build(**site).truth(base_url, mirror_base_url):
         click.echo(json.dumps(record, ensure_ascii=False))
 
 
