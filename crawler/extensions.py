@@ -39,7 +39,8 @@ class Progress:
         stats = self.crawler.stats
         stored = sum(stats.get_value(f"newsarchive/{k}", 0) for k in ("new", "updated", "unchanged"))
         return (f"pages {stats.get_value('response_received_count', 0)}, articles {stored}, "
-                f"skipped {stats.get_value('newsarchive/skipped', 0)}, failures {stats.get_value('newsarchive/failed', 0)}")
+                f"skipped {stats.get_value('newsarchive/skipped', 0)}, "
+                f"failures {stats.get_value('newsarchive/failed', 0)}")
 
     def report(self) -> None:
         if self.tty:

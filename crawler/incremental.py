@@ -2,7 +2,9 @@
 
 An article already archived is not fetched again, unless it was published inside the revisit window (default
 3 days), when corrections are still likely; those are re-fetched with their stored validators, so an unchanged
-page costs a 304 and no parsing.
+page costs a 304 and no parsing. A page archived as a non-article stays one. A page that failed is tried again
+by the next runs (most failures are passing: a 503, a timeout) until it has failed in ``give_up_after`` runs; a
+404 or 410 is final at once.
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ class Known:
 class ArchiveState:
     """Read-only view of the archive for the spider (the pipeline holds the only writer)."""
 
-    def __init__(self, db_path: str | Path, revisit_days: float = 3.0, now: datetime | None = None):
+    def __init__(self, db_path: str | Path, revisit_days: float = 3.0, now: datetime | None = None,
+                 give_up_after: int = 3):
         self.cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=revisit_days)
+        self.give_up_after = give_up_after
         path = Path(db_path)
         self.con = None
         if path.exists():
@@ -44,15 +48,35 @@ class ArchiveState:
         except sqlite3.OperationalError:  # an archive created before the first crawl has no table yet
             return None
         if row is None:
-            return self._skipped(portal_url)
+            return self._settled(portal_url)
         published_at, first_seen, etag, last_modified = row
         return Known(revisit=_after(published_at or first_seen, self.cutoff), etag=etag, last_modified=last_modified)
 
-    def _skipped(self, portal_url: str) -> Known | None:
-        """A page archived as a non-article (a video page, say) stays one: no need to fetch it every run."""
-        row = self.con.execute("select 1 from failures where url_or_path = ? and stage = 'skip' limit 1",
-                               (portal_url,)).fetchone()
-        return Known(revisit=False, etag=None, last_modified=None) if row else None
+    def last_walk_complete(self, profile: str) -> bool:
+        """Whether the last crawl of this profile walked to its natural end (not killed, interrupted or limited).
+
+        Stopping at the first known list page is only sound when every earlier page was walked to the end once.
+        """
+        if self.con is None:
+            return True
+        try:
+            row = self.con.execute(
+                "select status, finish_reason from crawl_runs where json_extract(options, '$.spider') is not null "
+                "and json_extract(options, '$.profile') = ? order by id desc limit 1", (profile,)).fetchone()
+        except sqlite3.OperationalError:
+            return True
+        return row is None or tuple(row) == ("finished", "finished")
+
+    def _settled(self, portal_url: str) -> Known | None:
+        """Known-for-good for a page that is not an article, gone (404/410) or failed too often; else None."""
+        row = self.con.execute(
+            "select max(stage = 'skip'), max(reason in ('HTTP 404', 'HTTP 410')), "
+            "count(distinct case when stage != 'skip' then run_id end) from failures where url_or_path = ?",
+            (portal_url,)).fetchone()
+        skipped, gone, failed_runs = row
+        if skipped or gone or (failed_runs or 0) >= self.give_up_after:
+            return Known(revisit=False, etag=None, last_modified=None)
+        return None
 
     def close(self) -> None:
         if self.con is not None:

@@ -1,13 +1,16 @@
-"""Downloader middlewares."""
+"""Downloader middlewares: where the crawl may go, and how fast."""
 
 from __future__ import annotations
 
 import time
-from urllib.parse import urlsplit
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
 
 from protego import Protego
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.asyncio import sleep
+
+from pipelines.urls import canonical_url
 
 
 class HostGuardMiddleware:
@@ -34,6 +37,52 @@ class HostGuardMiddleware:
         return None
 
 
+class RedirectLoopMiddleware:
+    """End a redirect cycle at once, as a failure that names it.
+
+    Scrapy follows ``A → B → A`` until its dupe filter silently drops the second ``A``: the request then
+    vanishes without calling its errback, so the article would be neither archived nor recorded. Placed after
+    ``RedirectMiddleware`` (600), this sees the 3xx first and raises ``IgnoreRequest``, which reaches the errback.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_response(self, request, response):
+        location = response.headers.get(b"Location")
+        if not 300 <= response.status < 400 or not location:
+            return response
+        target = canonical_url(urljoin(request.url, location.decode("latin-1")))
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        if target in {canonical_url(url) for url in chain}:
+            self.crawler.stats.inc_value("newsarchive/redirect_loops")
+            raise IgnoreRequest(f"redirect loop: {' -> '.join(chain)} -> {target}")
+        return response
+
+
+class HostClock:
+    """The earliest moment the next request may go to each host; requests wait for it, without blocking others."""
+
+    def __init__(self):
+        self.not_before: dict[str, float] = {}
+
+    def hold(self, netloc: str, until: float) -> None:
+        self.not_before[netloc] = max(self.not_before.get(netloc, 0.0), until)
+
+    async def wait(self, netloc: str, spacing: float = 0.0) -> None:
+        """Wait for the host's turn; with ``spacing``, also push the next turn that far after this one."""
+        now = time.monotonic()
+        at = max(now, self.not_before.get(netloc, 0.0))
+        if spacing:
+            self.not_before[netloc] = at + spacing
+        if at > now:
+            await sleep(at - now)
+
+
 class CrawlDelayMiddleware:
     """Honour robots.txt ``Crawl-delay``, which Scrapy reads but never applies.
 
@@ -47,7 +96,7 @@ class CrawlDelayMiddleware:
         self.crawler = crawler
         self.user_agent = crawler.settings.get("ROBOTSTXT_USER_AGENT") or crawler.settings.get("USER_AGENT")
         self.delays: dict[str, float] = {}
-        self.next_slot: dict[str, float] = {}
+        self.clock = HostClock()
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -66,13 +115,59 @@ class CrawlDelayMiddleware:
         return response
 
     async def process_request(self, request):
-        netloc = urlsplit(request.url).netloc
-        delay = self.delays.get(netloc)
-        if not delay or urlsplit(request.url).path == "/robots.txt":
-            return None
-        now = time.monotonic()
-        at = max(now, self.next_slot.get(netloc, 0.0))
-        self.next_slot[netloc] = at + delay
-        if at > now:
-            await sleep(at - now)
+        parts = urlsplit(request.url)
+        delay = self.delays.get(parts.netloc)
+        if delay and parts.path != "/robots.txt":
+            await self.clock.wait(parts.netloc, delay)
         return None
+
+
+class RetryAfterMiddleware:
+    """Back off from a host that answered 429 or 503 with ``Retry-After``, instead of retrying at once.
+
+    Scrapy's ``RetryMiddleware`` re-queues a 429 immediately. Placed after it (550), this sees the answer first
+    and holds every request to that host until the server's time is up, capped by
+    ``NEWSARCHIVE_RETRY_AFTER_MAX`` so that a hostile value cannot stall an hourly run; a 429 without the header
+    waits ``NEWSARCHIVE_RETRY_AFTER_DEFAULT``.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.cap = crawler.settings.getfloat("NEWSARCHIVE_RETRY_AFTER_MAX", 120.0)
+        self.default = crawler.settings.getfloat("NEWSARCHIVE_RETRY_AFTER_DEFAULT", 5.0)
+        self.clock = HostClock()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_response(self, request, response):
+        if response.status not in (429, 503):
+            return response
+        delay = retry_after(response.headers.get(b"Retry-After"))
+        if delay is None and response.status == 429:
+            delay = self.default
+        if delay:
+            self.clock.hold(urlsplit(request.url).netloc, time.monotonic() + min(delay, self.cap))
+            self.crawler.stats.inc_value("newsarchive/retry_after")
+        return response
+
+    async def process_request(self, request):
+        await self.clock.wait(urlsplit(request.url).netloc)
+        return None
+
+
+def retry_after(value: bytes | None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value (delta-seconds or an HTTP date), or None if absent or bad."""
+    if not value:
+        return None
+    text = value.decode("latin-1").strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())

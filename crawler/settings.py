@@ -15,7 +15,9 @@ NEWSARCHIVE_CONTACT = ""
 
 # Politeness for the real site.
 ROBOTSTXT_OBEY = True
-CONCURRENT_REQUESTS = 8
+# One request at a time per host. The global cap only sets how many requests wait in the downloader's queue, and
+# a stop (--max-pages, --max-minutes, SIGTERM) still answers those, each a delay apart: keep it small.
+CONCURRENT_REQUESTS = 4
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = 1.0
 DOWNLOAD_DELAY_JITTER = 0.5
@@ -25,12 +27,24 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
 # News pages are small; anything near these sizes is junk or an attack, and becomes a recorded failure.
+# DOWNLOAD_MAXSIZE also caps the *decompressed* size (HttpCompressionMiddleware checks it while inflating, so a
+# gzip bomb is cut off at this size, not after it filled memory).
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+# A response that stalls this long is given up (and retried); tests lower it with `-s DOWNLOAD_TIMEOUT=…`.
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 REDIRECT_MAX_TIMES = 5
+# 429 and 503 answers with Retry-After hold the host that long (capped), rather than being retried at once.
+NEWSARCHIVE_RETRY_AFTER_MAX = 120.0
+NEWSARCHIVE_RETRY_AFTER_DEFAULT = 5.0
+
+# Memory: sample every 10 s (default 60, longer than a small run) so runs record a true `memusage/max`, and stop a
+# run that leaks past 1.5 GB instead of letting the kernel kill it mid-write.
+MEMUSAGE_CHECK_INTERVAL_SECONDS = 10.0
+MEMUSAGE_WARNING_MB = 1024
+MEMUSAGE_LIMIT_MB = 1536
 
 # Cookies are not needed to read news and would only make the crawl stateful.
 COOKIES_ENABLED = False
@@ -43,6 +57,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.HostGuardMiddleware": 50,
     # After RobotsTxtMiddleware (100): robots.txt Crawl-delay, which Scrapy alone ignores.
     "crawler.middlewares.CrawlDelayMiddleware": 110,
+    # After RetryMiddleware (550): 429/503 Retry-After holds the host before the retry goes out.
+    "crawler.middlewares.RetryAfterMiddleware": 560,
+    # After RedirectMiddleware (600): a redirect cycle becomes a recorded failure instead of a silent drop.
+    "crawler.middlewares.RedirectLoopMiddleware": 610,
 }
 
 EXTENSIONS = {
@@ -72,6 +90,8 @@ NEWSARCHIVE_WARC_MAX_BYTES = 1024**3
 NEWSARCHIVE_REVISIT_DAYS = 3.0
 NEWSARCHIVE_KNOWN_PAGES_DEPTH = 1
 NEWSARCHIVE_FULL = False
+# A page that failed is tried again by later runs until it failed in this many; a 404/410 is given up at once.
+NEWSARCHIVE_GIVE_UP_AFTER = 3
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -17,7 +17,24 @@ BOILERPLATE = ("当前位置", "责任编辑", "【版权声明】", "【免责�
 
 
 def newsarchive(*args, timeout=300):
+    """Run the CLI in its own process (one Twisted reactor per crawl)."""
     return subprocess.run([sys.executable, "-m", "archive", *args], capture_output=True, text=True, timeout=timeout)
+
+
+def summary(result) -> dict:
+    """The crawl command's one-line JSON summary: the last line of its stdout."""
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def replica_stats(base_url: str, *, reset: bool = False) -> dict:
+    """What the replica was asked since the last reset, by kind and by request target (then reset, if asked)."""
+    from urllib.request import urlopen
+
+    with urlopen(f"{base_url}/_truth/stats.json?paths=1") as response:
+        stats = json.load(response)
+    if reset:
+        urlopen(f"{base_url}/_truth/reset").read()
+    return stats
 
 
 @pytest.fixture(scope="module")

@@ -38,11 +38,12 @@ def _setting(ctx, param, values):
 @click.option("--revisit-days", type=click.FloatRange(min=0), default=3.0, show_default=True,
               help="Re-fetch archived articles published this recently (corrections).")
 @click.option("--known-pages", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Stop paging a list after this many whole pages in a row were already archived.")
-@click.option("--max-pages", type=click.IntRange(min=0), default=0, help="Stop after this many responses (0: no limit).")
+              help="Stop paging a list after this many pages in a row held nothing new (nor due for a revisit).")
+@click.option("--max-pages", type=click.IntRange(min=0), default=0,
+              help="Stop after this many responses (0: no limit).")
 @click.option("--max-minutes", type=click.FloatRange(min=0), default=0, help="Stop after this long (0: no limit).")
 @click.option("--max-failure-rate", type=click.FloatRange(0, 1), default=0.2, show_default=True,
-              help="Exit 1 when more than this share of article pages failed.")
+              help="Exit 1 when more than this share of the fetched pages failed.")
 @click.option("--contact", default=None, help="E-mail or URL put in the User-Agent, so the site can reach you.")
 @click.option("--log-file", type=click.Path(dir_okay=False), default=None, help="Write the crawl log here.")
 @click.option("--redis", "redis_url", default=None, metavar="URL",
@@ -54,8 +55,9 @@ def crawl(profile, base_url, db, full, revisit_days, known_pages, max_pages, max
           log_file, redis_url, redis_prefix, settings):
     """Crawl list pages to articles and store them in the archive.
 
-    Prints a one-line JSON summary. Exit codes: 0 ok, 1 failures above --max-failure-rate, 2 usage,
-    3 far fewer articles than recent runs, 75 another crawl holds the lock, 130 interrupted.
+    Prints a one-line JSON summary. Exit codes: 0 ok, 1 failures above --max-failure-rate (or the crawl could not
+    start), 2 usage, 3 the front pages listed far fewer articles than in recent runs, 75 another crawl holds the
+    lock, 130 interrupted (SIGINT/SIGTERM). See docs/cron.md.
     """
     try:
         load_profile(profile)

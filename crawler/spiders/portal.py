@@ -3,6 +3,9 @@
 List pages are walked through the profile's list selectors and pagination; links whose path matches one of the
 profile's article schemes become article requests. Only article responses become items; everything else about
 the portal (hosts, schemes, selectors) is data in ``crawler/profiles/<name>.json``.
+
+Every link is canonicalised (``pipelines.urls.canonical_url``) before it becomes a request, so a share link with
+tracking parameters is the same request, and the same record, as the plain link.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ import scrapy
 from scrapy import signals
 from scrapy.http import Response
 
-from crawler.incremental import ArchiveState
+from crawler.incremental import ArchiveState, Known
 from crawler.items import FailureItem, NotModifiedItem, PageItem
 from pipelines.profile import Profile, load_profile
+from pipelines.urls import canonical_url
 
 
 class ProfileSpider(scrapy.Spider):
@@ -39,6 +43,10 @@ class ProfileSpider(scrapy.Spider):
             raise ValueError(f"base URL must be an http(s) URL with a host, not {base_url!r}")
         self.replaced = self.base_url != self.profile.base_url
         self.origin = (base.scheme, base.netloc.lower())
+        self.full = False
+        self.known_depth = 1
+        self.listed: set[str] = set()
+        self.catch_up = False
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -49,7 +57,14 @@ class ProfileSpider(scrapy.Spider):
         spider.full = settings.getbool("NEWSARCHIVE_FULL")
         spider.known_depth = settings.getint("NEWSARCHIVE_KNOWN_PAGES_DEPTH", 1)
         if not spider.full:
-            spider.state = ArchiveState(settings.get("NEWSARCHIVE_DB"), settings.getfloat("NEWSARCHIVE_REVISIT_DAYS", 3))
+            spider.state = ArchiveState(settings.get("NEWSARCHIVE_DB"),
+                                        settings.getfloat("NEWSARCHIVE_REVISIT_DAYS", 3),
+                                        give_up_after=settings.getint("NEWSARCHIVE_GIVE_UP_AFTER", 3))
+            if not spider.state.last_walk_complete(spider.profile.name):
+                # The last crawl died or hit a limit part-way: pages past the first known one may still hold
+                # articles it never reached, so this run pages every list to the end (known articles stay skipped).
+                spider.known_depth = 0
+                spider.catch_up = True
         crawler.signals.connect(spider.release_state, signal=signals.spider_closed)
         return spider
 
@@ -63,9 +78,14 @@ class ProfileSpider(scrapy.Spider):
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             return False
+        try:
+            netloc = parts.netloc.lower()
+            host = parts.hostname
+        except ValueError:
+            return False
         if self.replaced:
-            return (parts.scheme, parts.netloc.lower()) == self.origin
-        return self.profile.allows_host(parts.hostname)
+            return (parts.scheme, netloc) == self.origin
+        return self.profile.allows_host(host)
 
     def portal_url(self, url: str) -> str:
         """The URL the portal itself gives this page, so records from a replica or mirror share the portal's ids."""
@@ -76,44 +96,76 @@ class ProfileSpider(scrapy.Spider):
 
     # -- crawling ----------------------------------------------------------------------------------------------
     async def start(self):
+        if self.catch_up:
+            self.crawler.stats.set_value("newsarchive/catch_up", 1)
         for path in self.profile.start_paths:
-            yield scrapy.Request(self.base_url + path, callback=self.parse_list)
+            yield self._list_request(self.base_url + path, {"front": True})
+
+    def _list_request(self, url: str, meta: dict) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_list, errback=self.list_failed, meta=meta)
 
     def parse_list(self, response: Response):
-        """Follow a list page's articles, and its next page unless enough whole pages were already known."""
+        """Follow a list page's articles, and its next page unless the list ended or enough pages were known.
+
+        A page that lists no article is a dead end, whose links are not followed: past the last page, or a trap
+        (an endless calendar) whose pages only ever link to the next one.
+        """
         if not hasattr(response, "css"):
             self.logger.warning("list page %s is not HTML (%s)", response.url, response.headers.get("Content-Type"))
             return
         links = response.css(f"{self.profile.list['item']} {self.profile.list['link']}::attr(href)").getall()
         nxt = response.css(f"{self.profile.list['next']}::attr(href)").getall() if self.profile.list.get("next") else []
-        fresh = 0
+        listed = fresh = 0
+        lists = []
         for url in self._targets(response, links):
-            if self.profile.article_match(urlsplit(url).path):
-                request = self._article_request(url)
+            path = urlsplit(url).path
+            if self.profile.article_match(path):
+                listed += 1
+                self._listed(url, response.meta.get("front"))
+                known = self.state.lookup(self.portal_url(url)) if self.state else None
+                fresh += known is None or known.revisit  # a page with corrections still due is not "known" yet
+                request = self._article_request(url, known)
                 if request is not None:
-                    fresh += 1
                     yield request
-            elif self.profile.is_list(urlsplit(url).path):
-                yield scrapy.Request(url, callback=self.parse_list)
-        streak = 0 if fresh or not links else response.meta.get("known_streak", 0) + 1
-        if streak and streak >= self.known_depth and not self.full:
+            elif self.profile.is_list(path):
+                lists.append(url)
+        if not listed:
+            self.crawler.stats.inc_value("newsarchive/lists_ended_empty")
+            return
+        for url in lists:
+            yield self._list_request(url, {})
+        streak = 0 if fresh else response.meta.get("known_streak", 0) + 1
+        if streak and self.known_depth and streak >= self.known_depth and not self.full:
             self.crawler.stats.inc_value("newsarchive/lists_stopped_known")
             return
         for url in self._targets(response, nxt):
             if self.profile.is_list(urlsplit(url).path):
-                yield scrapy.Request(url, callback=self.parse_list, meta={"known_streak": streak})
+                yield self._list_request(url, {"known_streak": streak})
+
+    def _listed(self, url: str, front: bool | None) -> None:
+        """Count each article URL met on list pages once per run (known or not): the run's health figures."""
+        if url in self.listed:
+            return
+        self.listed.add(url)
+        self.crawler.stats.inc_value("newsarchive/articles_listed")
+        if front:
+            self.crawler.stats.inc_value("newsarchive/front_page_articles")
 
     def _targets(self, response: Response, hrefs):
+        """Absolute, canonical URLs of the links we may follow; the rest are counted and dropped."""
         for href in hrefs:
-            url = urljoin(response.url, href.strip())
+            try:
+                url = canonical_url(urljoin(response.url, href.strip()))
+            except ValueError:  # a hostile or broken href ("http://[::1", a bad port) is no link at all
+                self.crawler.stats.inc_value("newsarchive/bad_links")
+                continue
             if self.allows(url):
                 yield url
             else:
                 self.crawler.stats.inc_value("newsarchive/offsite_links")
 
-    def _article_request(self, url: str) -> scrapy.Request | None:
+    def _article_request(self, url: str, known: Known | None) -> scrapy.Request | None:
         """A request for an article the archive lacks, a conditional one inside the revisit window, else None."""
-        known = self.state.lookup(self.portal_url(url)) if self.state else None
         if known is None:
             return scrapy.Request(url, callback=self.parse_article, errback=self.article_failed)
         if not known.revisit:
@@ -129,16 +181,19 @@ class ProfileSpider(scrapy.Spider):
                               meta={"handle_httpstatus_list": [304]})
 
     def parse_article(self, response: Response):
+        fetched_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         if response.status == 304:
-            yield NotModifiedItem(url=self.portal_url(response.url),
-                                  fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+            # Nothing to parse or clean: the archived version stands, only its last_seen moves.
+            self.crawler.stats.inc_value("newsarchive/not_modified")
+            yield NotModifiedItem(url=self.portal_url(response.url), fetched_at=fetched_at)
             return
+        self.crawler.stats.inc_value("newsarchive/article_pages")
         yield PageItem(
             url=self.portal_url(response.url),
             status=response.status,
             body=response.body,
             content_type=_header(response, b"Content-Type"),
-            fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            fetched_at=fetched_at,
             profile=self.profile.name,
             etag=_header(response, b"ETag"),
             last_modified=_header(response, b"Last-Modified"),
@@ -148,11 +203,25 @@ class ProfileSpider(scrapy.Spider):
 
     def article_failed(self, failure):
         """A dead or unreachable article is a recorded failure, not a silent gap."""
-        request = failure.request
-        response = getattr(failure.value, "response", None)
-        reason = f"HTTP {response.status}" if response is not None else f"{type(failure.value).__name__}: {failure.value}"
         self.crawler.stats.inc_value("newsarchive/article_fetch_failed")
-        yield FailureItem(url=self.portal_url(request.url), stage="fetch", reason=reason)
+        yield FailureItem(url=self.portal_url(_asked(failure.request)), stage="fetch", reason=_reason(failure))
+
+    def list_failed(self, failure):
+        """A list page that cannot be fetched hides its articles from this run: record it, so the gap shows."""
+        self.crawler.stats.inc_value("newsarchive/list_fetch_failed")
+        yield FailureItem(url=self.portal_url(_asked(failure.request)), stage="list", reason=_reason(failure))
+
+
+def _asked(request) -> str:
+    """The URL the spider asked for, before any redirect: the one the failure belongs to."""
+    return (request.meta.get("redirect_urls") or [request.url])[0]
+
+
+def _reason(failure) -> str:
+    response = getattr(failure.value, "response", None)
+    if response is not None:
+        return f"HTTP {response.status}"
+    return f"{type(failure.value).__name__}: {failure.value}"
 
 
 def _header(response: Response, name: bytes) -> str | None:

@@ -1,0 +1,136 @@
+"""Issue 6: ``newsarchive crawl`` behaves as a cron job should: a lock, exit codes, a log file, a one-line
+summary, an alert when the portal suddenly lists far fewer articles, and a run history."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from archive.health import ALERT, FAILURES, INTERRUPTED, OK
+from archive.cli.crawl import EXIT_LOCKED
+from replica import ReplicaServer
+from tests.conftest import ROOT
+from tests.test_crawl_e2e import newsarchive, summary
+
+SUMMARY_KEYS = {"run_id", "status", "finish_reason", "new", "updated", "unchanged", "failed", "skipped", "articles",
+                "listed", "front_page", "requests", "pages", "duration_s", "memory_mb", "alerts", "exit_code"}
+
+
+@pytest.fixture(scope="module")
+def replica():
+    with ReplicaServer(articles=60, seed=31) as server:
+        yield server.base_url
+
+
+def test_a_second_concurrent_crawl_exits_75_at_once(replica, tmp_path):
+    db = tmp_path / "news.db"
+    slow = subprocess.Popen(
+        [sys.executable, "-m", "archive", "crawl", "--base-url", replica, "--db", str(db),
+         "-s", "DOWNLOAD_DELAY=0.2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not _running(db):
+            time.sleep(0.1)
+        assert _running(db), "the first crawl did not start"
+        started = time.monotonic()
+        second = newsarchive("crawl", "--base-url", replica, "--db", str(db), timeout=60)
+        assert second.returncode == EXIT_LOCKED == 75
+        assert time.monotonic() - started < 10  # at once: no waiting for the lock (process start included)
+        assert f"another crawl is running on {db}" in second.stderr and f"pid {slow.pid}" in second.stderr
+        assert second.stdout == ""
+        assert slow.poll() is None  # the first crawl goes on
+    finally:
+        slow.send_signal(signal.SIGTERM)
+        slow.communicate(timeout=30)
+    assert slow.returncode == INTERRUPTED
+
+
+def test_log_goes_to_the_log_file_and_stdout_is_one_json_line(replica, tmp_path):
+    log = tmp_path / "crawl.log"
+    result = newsarchive("crawl", "--base-url", replica, "--db", str(tmp_path / "news.db"), "--log-file", str(log))
+    assert result.returncode == OK, result.stderr[-3000:]
+    text = log.read_text(encoding="utf-8")
+    assert "Spider opened" in text and "Dumping Scrapy stats" in text
+    assert "[scrapy" not in result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    line = json.loads(lines[0])
+    assert SUMMARY_KEYS <= set(line)
+    assert line["exit_code"] == OK and line["alerts"] == [] and line["new"] == line["articles"] > 0
+
+
+def test_failures_above_the_threshold_exit_1(replica, tmp_path):
+    # the replica's one dead link (404) is 1 failure in ~65 pages: above 1 per mille
+    result = newsarchive("crawl", "--base-url", replica, "--db", str(tmp_path / "news.db"),
+                         "--max-failure-rate", "0.001")
+    assert result.returncode == FAILURES, result.stderr[-3000:]
+    assert re.search(r"ALERT: 1 of \d+ pages failed \(threshold 0%\)", result.stderr)
+    assert summary(result)["exit_code"] == FAILURES
+
+
+@pytest.mark.parametrize("args", [["--max-pages", "-1"], ["--base-url", "ftp://x"], ["--no-such-option"],
+                                  ["-s", "NOEQUALS"]])
+def test_usage_errors_exit_2(args, tmp_path):
+    result = newsarchive("crawl", "--db", str(tmp_path / "news.db"), *args, timeout=60)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_far_fewer_front_page_articles_than_recent_runs_alert_with_exit_3(tmp_path):
+    """Two runs of a 150-article portal, then the same origin lists only 6: the third run alerts."""
+    db = tmp_path / "news.db"
+    server = ReplicaServer(articles=150, seed=32)
+    base, port = server.base_url, int(server.base_url.rsplit(":", 1)[1])
+    try:
+        for _ in range(2):
+            ok = newsarchive("crawl", "--base-url", base, "--db", str(db))
+            assert ok.returncode == OK, ok.stderr[-3000:]
+        server.stop()
+        server = ReplicaServer(port=port, articles=6, seed=32)
+        shrunk = newsarchive("crawl", "--base-url", base, "--db", str(db))
+    finally:
+        server.stop()
+    assert shrunk.returncode == ALERT, shrunk.stderr[-3000:]
+    assert "ALERT: the front pages listed" in shrunk.stderr and "far fewer" in shrunk.stderr
+    line = summary(shrunk)
+    assert line["exit_code"] == ALERT and line["front_page"] < 10
+
+    listed = newsarchive("runs", "--db", str(db), "--format", "json", timeout=60)
+    assert listed.returncode == 0, listed.stderr
+    runs = json.loads(listed.stdout)
+    assert [r["id"] for r in runs] == [3, 2, 1]
+    assert all(r["status"] == "finished" for r in runs)
+    assert runs[2]["new"] > 100 and runs[1]["new"] == 0
+    con = sqlite3.connect(db)
+    stats = [json.loads(s) for (s,) in con.execute("select stats from crawl_runs order by id")]
+    con.close()
+    assert all(s["downloader/request_count"] > 0 and "newsarchive/front_page_articles" in s for s in stats)
+
+
+def test_the_cron_guide_documents_every_exit_code_and_both_schedulers():
+    guide = (ROOT / "docs" / "cron.md").read_text(encoding="utf-8")
+    table = set(re.findall(r"^\| `?(\d+)`? \|", guide, flags=re.MULTILINE))
+    assert table == {str(c) for c in (OK, FAILURES, 2, ALERT, EXIT_LOCKED, INTERRUPTED)}
+    assert re.search(r"^\S+ \S+ \S+ \S+ \S+ .*newsarchive crawl", guide, flags=re.MULTILINE)  # a crontab line
+    assert "OnCalendar=" in guide and "[Service]" in guide and "[Timer]" in guide
+
+
+def _running(db) -> bool:
+    if not db.exists():
+        return False
+    try:
+        con = sqlite3.connect(db, timeout=1)
+        try:
+            return con.execute("select count(*) from crawl_runs where status = 'running'").fetchone()[0] > 0
+        finally:
+            con.close()
+    except sqlite3.OperationalError:
+        return False
