@@ -12,6 +12,7 @@ copies at the portal's own paths (``mirror_url`` + path), as a real mirror on a 
 from __future__ import annotations
 
 import json
+import sys
 import threading
 from collections import Counter
 from contextlib import contextmanager
@@ -181,6 +182,12 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 128
     owner: "ReplicaServer"
     mirror = False
+
+    def handle_error(self, request, client_address):
+        """A crawler that hangs up mid-response (a size limit, a kill, a timeout) is normal here, not an error."""
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
 
 
 class ReplicaServer:
