@@ -64,7 +64,7 @@ def _base_rules() -> dict:
 def rules_for(profile=None) -> Rules:
     """The generic rules extended by a profile's ``boilerplate`` section (its own line rules, tails and promos)."""
     extra = profile.boilerplate if profile is not None else {}
-    return _compile(json.dumps(extra, sort_keys=True, ensure_ascii=False))
+    return _compile(json.dumps(extra, sort_keys=True, ensure_ascii=False) if extra else "{}")
 
 
 @cache
@@ -124,6 +124,26 @@ def _labelled(line: str) -> tuple[str, dict] | None:
     else:
         kind = "byline"
     return kind, fields
+
+
+_BRACKET_GROUP = re.compile(r"[（(【\[][^（()）【】\[\]]*[）)】\]]")
+
+
+def fields_of(lines: list[str]) -> dict:
+    """The fields stated by lines that an extractor left out of the body for what they say (a 责任编辑 block).
+
+    Such a block may carry other words around its labels (`[责任编辑：黄敏] 标签：郭德纲`,
+    `责任编辑：NF075(本文来源：财华社)`), so a line that is not all labels is read piece by piece: each bracketed group
+    and each stretch between them. The first value of a field wins, as in ``strip``.
+    """
+    fields: dict = {}
+    for line in map(_normalise, lines):
+        pieces = [line] if _labelled(line) else [*_BRACKET_GROUP.findall(line), *_BRACKET_GROUP.split(line)]
+        for piece in pieces:
+            labelled = _labelled(piece.strip())
+            for key, value in (labelled[1] if labelled else {}).items():
+                fields.setdefault(key, value)
+    return fields
 
 
 def _classify(line: str, index: int, rules: Rules) -> tuple[str, dict] | None:

@@ -112,13 +112,14 @@ def _repair(extracted: Extracted, config, profile) -> Explanation:
     if config is None:
         config = RepairConfig(to_simplified=False if profile is not None and not profile.simplified else None)
     head = [getattr(extracted, name) or "" for name in _HEADER_FIELDS]
-    segments = [*head, *extracted.breadcrumb, *extracted.paragraphs]
-    repaired, explanation = repair_segments(segments, config, simplified_site)
+    lists = (extracted.breadcrumb, extracted.aside, extracted.paragraphs)
+    repaired, explanation = repair_segments([*head, *(x for items in lists for x in items)], config, simplified_site)
     for name, value in zip(_HEADER_FIELDS, repaired):
         setattr(extracted, name, value or None)
-    crumbs = len(extracted.breadcrumb)
-    extracted.breadcrumb = repaired[len(head): len(head) + crumbs]
-    extracted.paragraphs = repaired[len(head) + crumbs:]
+    start = len(head)
+    for name, items in zip(("breadcrumb", "aside", "paragraphs"), lists):
+        setattr(extracted, name, repaired[start: start + len(items)])
+        start += len(items)
     return explanation
 
 
@@ -161,8 +162,9 @@ def clean_page(data: bytes | str, *, url: str | None = None, content_type: str |
         # A copy without a URL (an imported text) still names its portal in the boilerplate it carried along.
         profile = profile or profile_for_text([*extracted.paragraphs, text if kind == "html" else ""])
         title = extracted.title
-        spam_title = bool(title) and boilerplate.is_spam(title, profile)
-        if spam_title:  # a mirror's keyword <title>: the headline is then the body's first line
+        title_is_spam = bool(title) and boilerplate.is_spam(title, profile)
+        spam_title = title_is_spam or bool(extracted.page_title) and boilerplate.is_spam(extracted.page_title, profile)
+        if title_is_spam:  # a mirror's keyword <title>: the headline is then the body's first line
             title = None
         stripped = boilerplate.strip(extracted.paragraphs, profile, title=title)
         if spam_title:
@@ -175,7 +177,8 @@ def clean_page(data: bytes | str, *, url: str | None = None, content_type: str |
         body = "\n".join(paragraphs)
 
         stage = "metadata"
-        fields = stripped.fields
+        # What the body said first; then what the blocks the extractor left out said (a 责任编辑 block).
+        fields = {**boilerplate.fields_of(extracted.aside), **stripped.fields}
         tz = profile.timezone if profile is not None else "+08:00"
         year = url_year(url)
         published_at = (parse_datetime(extracted.time_text, year=year, tz=tz)

@@ -36,7 +36,8 @@ _NAME_SUFFIX = re.compile(r"(?:摄影|摄|攝|报道|報導|报导|供图)$")
 _DATELINE = re.compile(r"(?:报道|報導|报导)$")
 _HAN_NAME = re.compile(r"^[\u3400-\u9fff·]{2,4}$")
 _VALUE_TRIM = " \u3000|｜/，,、（）()[]【】"
-_BRACKETED = re.compile(r"^[（(【\[]\s*(?P<inner>.*?)\s*[）)】\]]$")
+_BRACKETED = re.compile(r"^[（(【\[]\s*(?P<inner>[^（()）【】\[\]]*?)\s*[）)】\]]$")
+_OPENERS, _CLOSERS = re.compile(r"[（(【\[《]"), re.compile(r"[）)】\]》]")
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ def split_names(value: str | None) -> list[str]:
 
 
 def _value_ok(field: str, value: str, colon: bool) -> bool:
+    if len(_OPENERS.findall(value)) != len(_CLOSERS.findall(value)):
+        return False  # a label run cut across brackets (`编辑：NF075(本文来源：…)`) is no value
     if field in _NAME_FIELDS:
         names = split_names(value)
         if not names or len(names) > 8 or _SENTENCE_PUNCT.search(value):
@@ -91,10 +94,12 @@ def parse_labels(text: str, *, max_len: int = 160) -> list[Label] | None:
         return None
     prefix = inner[: matches[0].start()].strip()
     first_field = LABELS[matches[0].group("label")]
-    if prefix and (len(prefix) > 24 or _SENTENCE_PUNCT.search(prefix) or first_field not in _NAME_FIELDS
-                   or matches[0].group("colon")):
-        return None
     labels = []
+    if prefix and _DATE_ONLY.fullmatch(prefix):  # `2016年09月02日 10:30 来源：重庆晨报`: an unlabelled date first
+        labels.append(Label("published_at", "", prefix))
+    elif prefix and (len(prefix) > 24 or _SENTENCE_PUNCT.search(prefix) or first_field not in _NAME_FIELDS
+                     or matches[0].group("colon")):
+        return None
     for i, match in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(inner)
         value = inner[match.end():end].strip(" \u3000|｜/，,、")
@@ -116,10 +121,33 @@ def label_value(text: str | None, field: str) -> str | None:
     for i, match in enumerate(matches):
         if LABELS[match.group("label")] == field and (match.group("colon") or field in _NAME_FIELDS):
             end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-            value = text[match.end():end].strip(_VALUE_TRIM)
+            value = _header_field_value(field, text[match.end():end].strip(_VALUE_TRIM))
             if value:
                 return value
     return None
+
+
+_NOT_A_NAME = re.compile(r"[\d【】\[\]()（）:：︰|｜]|^[^·]{7,}$")
+_TOKEN_SPLIT = re.compile(r"[\s、，,；;/／]+")
+
+
+def _header_field_value(field: str, value: str) -> str:
+    """A label's value cut where the header's other furniture starts (`证券时报网 人参与 条评论 转发`,
+    `张博亭／整理】 2012.01.12`): a source is one word, names run up to the first token that is no name."""
+    if field == "source":
+        value = value.split()[0] if value.strip() else ""
+        while value and len(_CLOSERS.findall(value)) > len(_OPENERS.findall(value)) and _CLOSERS.match(value[-1]):
+            value = value[:-1]
+        return value.strip(_VALUE_TRIM)
+    if field in _NAME_FIELDS:
+        names = []
+        for token in _TOKEN_SPLIT.split(value):
+            if _NOT_A_NAME.search(token):
+                break
+            if token:
+                names.append(token)
+        return " ".join(names)
+    return value
 
 
 def header_value(text: str | None, field: str) -> str | None:
@@ -152,6 +180,7 @@ _SHORT_DATE = re.compile(
     r"(?<![\d\-/.])(?P<m>\d{1,2})\s*[-/月]\s*(?P<d>\d{1,2})\s*日?\s+(?P<H>\d{1,2})\s*[:：]\s*(?P<M>\d{2})"
     r"(?:\s*[:：]\s*(?P<S>\d{2}))?(?!\d)"
 )
+_DATE_ONLY = re.compile(_FULL_DATE.pattern + r"\s*")
 _URL_DATE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/_]?(?P<m>[01]\d)[-/_]?(?P<d>[0-3]\d)(?!\d)")
 _URL_YEAR = re.compile(r"/(?P<y>(?:19|20)\d{2})(?:[-/]?[01]\d)?/")
 _META_DATE_KEYS = (

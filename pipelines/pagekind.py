@@ -19,8 +19,15 @@ LOGIN_BARE_TEXT = 50     # below this a page with a login form shows nothing els
 LIST_MIN_LINKS = 20
 LIST_MIN_LINK_SHARE = 0.4
 LIST_MAX_TEXT = 100     # a short brief has more prose than that, a list page has next to none
+LIST_MIN_DATED_ITEMS = 3  # items that are a link and a date: the teasers of a news list, however few
 _LOGIN_WORDS = re.compile(r"登录|登錄|注册|註冊|log\s*in|sign\s*in", re.IGNORECASE)
 _VIDEO_TYPES = re.compile(r"^video", re.IGNORECASE)
+# Embedded players: an <iframe>/<embed>/<object> whose source is a video host or a player (not any .swf: Flash
+# was as often a banner ad).
+_PLAYER_SOURCE = re.compile(
+    r"player|video|/vod/|\.(?:mp4|m3u8|flv)\b|v\.qq\.com|youku\.com|bilibili\.com|iqiyi\.com|ixigua\.com|"
+    r"douyin\.com|youtube\.com/embed|player\.vimeo", re.IGNORECASE)
+_ITEM_DATE = re.compile(r"(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}|(?<!\d)\d{1,2}[-/月]\d{1,2}日?\s+\d{1,2}:\d{2}")
 _SPACE = re.compile(r"\s+")
 
 
@@ -37,6 +44,22 @@ def _link_share(root) -> tuple[int, float]:
     return len(links), (linked / total if total else 0.0)
 
 
+def _has_player(root) -> bool:
+    if root.find(".//video") is not None:
+        return True
+    for element in root.iter("iframe", "embed", "object"):
+        source = " ".join(filter(None, (element.get("src"), element.get("data-src"), element.get("data"))))
+        if _PLAYER_SOURCE.search(source):
+            return True
+    return False
+
+
+def _dated_items(root) -> int:
+    """List items made of a link and a date (`<li><a>标题</a><span>2026-04-24</span></li>`)."""
+    return sum(1 for li in root.iter("li") if next(li.iter("a"), None) is not None
+               and _ITEM_DATE.search("".join(li.itertext())))
+
+
 def dom_kind(root, url: str | None, profile, text: str, meta: dict | None = None) -> tuple[str, str | None]:
     """("article", None), or the kind of non-article page and why, judged from the page's structure and the
     extracted ``text``. A login form beside a short article (a comment box) is no wall: the text must be next to
@@ -50,7 +73,7 @@ def dom_kind(root, url: str | None, profile, text: str, meta: dict | None = None
         if any(select(root, css) for css in video_selectors):
             return "video", "video page"
         og_type = (meta or {}).get("og:type") or ""
-        if _VIDEO_TYPES.match(og_type) or root.find(".//video") is not None:
+        if _VIDEO_TYPES.match(og_type) or _has_player(root):
             return "video", "video page"
     if text_chars < LOGIN_MAX_TEXT and (text_chars < LOGIN_BARE_TEXT or _LOGIN_WORDS.search(text)):
         for form in root.iter("form"):
@@ -61,6 +84,8 @@ def dom_kind(root, url: str | None, profile, text: str, meta: dict | None = None
     if text_chars < LIST_MAX_TEXT:
         links, share = _link_share(root)
         if links >= LIST_MIN_LINKS and share >= LIST_MIN_LINK_SHARE:
+            return "list", "list page"
+        if "。" not in text and _dated_items(root) >= LIST_MIN_DATED_ITEMS:  # a brief has a sentence at least
             return "list", "list page"
     return "article", None
 

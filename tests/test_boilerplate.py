@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from pipelines.boilerplate import strip
+from pipelines.profile import load_profile
 
 CASES = json.loads((Path(__file__).parent / "cases" / "extract" / "boilerplate.json").read_text(encoding="utf-8"))
 
@@ -16,6 +17,8 @@ CASES = json.loads((Path(__file__).parent / "cases" / "extract" / "boilerplate.j
 @pytest.mark.parametrize("case", CASES, ids=[c["label"] for c in CASES])
 def test_boilerplate_case(case):
     profile = SimpleNamespace(boilerplate={"last_line_promos": case["promos"]}) if "promos" in case else None
+    if "profile" in case:
+        profile = load_profile(case["profile"])
     result = strip(case["input"], profile, title=case.get("title"))
     assert result.paragraphs == case["expected"]
     assert result.fields == case["fields"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -129,21 +130,29 @@ def test_pinyin_mirror_with_spam_title_on_an_unknown_path():
     assert a.canonical_url == "http://spam-mirror.example/2020/abc.html"
 
 
-@pytest.mark.parametrize("html, url, reason", [
-    ('<html><body><div class="v_message"><div class="video-player"></div><p>视频简介。</p></div></body></html>',
-     "https://www.cbg.cn/show/4904-300000.html", "video page"),
-    ('<html><body><video src="a.mp4"></video><p>一段视频。</p></body></html>', None, "video page"),
-    ('<html><body><form><input name="u"><input type="password" name="p"><button>登录</button></form>'
-     '<p>请先登录后查看全文。</p></body></html>', "https://example.com/news/1.html", "login wall"),
-    ("<html><body><ul>" + "".join(f'<li><a href="/a/{i}.html">新闻标题第{i}条</a> 2026-04-24</li>' for i in range(40))
-     + "</ul></body></html>", "https://example.com/news/", "list page"),
-    ("<html><body><ul><li>x</li></ul></body></html>", "https://www.cbg.cn/list/705/1.html", "list page"),
-    ("<html><body><h1>标题</h1><p>只有一句话。</p></body></html>", None, "near-empty page"),
+NON_ARTICLES = json.loads((Path(__file__).parent / "cases" / "extract" / "non_articles.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", NON_ARTICLES, ids=[c["label"] for c in NON_ARTICLES])
+def test_non_articles_are_skipped_with_a_reason(case):
+    outcome = clean(case["html"], url=case["url"])
+    if case["expected"] == "article":
+        assert outcome.kind == "article", outcome.reason
+    else:
+        assert outcome.kind == "skipped"
+        assert outcome.reason.startswith(case["expected"])
+
+
+@pytest.mark.parametrize("path, url", [
+    ("/list/705/1.html", "http://127.0.0.1:8000/list/705/1.html"),
+    ("/list/705/1.html", None),                              # no URL: the page's structure says it
+    ("/list/705/2.html", "https://unknown.example/p2.html"),  # the short last page, on no known site
+    ("/hotnews/", None),
 ])
-def test_non_articles_are_skipped_with_a_reason(html, url, reason):
-    outcome = clean(html, url=url)
-    assert outcome.kind == "skipped"
-    assert outcome.reason.startswith(reason)
+def test_replica_list_pages_are_skipped(replica, path, url):
+    page = replica.page(path)
+    outcome = clean_page(page.body, url=url, content_type=page.content_type)
+    assert (outcome.kind, outcome.reason) == ("skipped", "list page")
 
 
 @pytest.mark.parametrize("data, reason", [
@@ -245,3 +254,87 @@ def test_input_kind_can_be_forced():
     as_html = clean_page(f"<p>{TITLE}</p>" + "".join(f"<p>{p}</p>" for p in BODY), input_kind="html").article
     assert as_html.extractor == "generic"
     assert clean_page(f"<p>{TITLE}</p><p>{BODY[0]}</p>", input_kind="text").article.body.startswith("<p>")
+
+
+# --- published_at from the header area, never the first date anywhere (cases: tests/cases/extract/published_at.json)
+
+DATE_CASES = json.loads((Path(__file__).parent / "cases" / "extract" / "published_at.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", DATE_CASES, ids=[c["label"] for c in DATE_CASES])
+def test_published_at_from_the_header(case):
+    outcome = clean(case["html"], url=case["url"])
+    assert outcome.kind == "article", outcome.reason
+    a = outcome.article
+    expected = dict(case["expected"])
+    starts = expected.pop("body_starts", None)
+    assert {name: getattr(a, name) for name in expected} == expected
+    if starts:
+        assert a.body.startswith(starts)
+
+
+@pytest.mark.parametrize("aside, editor, source", [
+    ("<p>（ 责任编辑：张静怡 ）</p>", "张静怡", None),
+    ("<div class='info'>[责任编辑：张静怡] 来源：重庆日报</div>", "张静怡", "重庆日报"),
+    ("<p>責任編輯：張靜怡</p>", "张静怡", None),  # a mirror's Traditional copy: repaired like the body
+])
+def test_generic_page_keeps_the_fields_of_lines_it_drops(aside, editor, source):
+    paragraphs = "".join(f"<p>{p}</p>" for p in BODY)
+    html = (f"<html><head><title>{TITLE}</title></head><body><h1>{TITLE}</h1><div class='c1'>{paragraphs}</div>"
+            f"{aside}<div>Copyright © 2020 新闻网 版权所有</div></body></html>")
+    a = clean(html, url="https://news.example.com/a/1.html", profile=load_profile("cbg")).article
+    assert a.extractor == "generic"
+    assert (a.editor, a.source) == (editor, source)
+    assert a.body.split("\n") == BODY
+
+
+# --- mirrors: a spam site's copy of a portal article is that article ----------------------------------------------
+
+MIRROR_URL = "http://spam-mirror.example/show/705-204035.html"
+SPAM = "国产精品久久久久精品 日韩无码中文字幕"
+
+
+def _mirror_copy(title: str, body: str) -> str:
+    """A mirror's page for an article: converted text with pinyin (replica.corrupt), junk tags, spam title lines."""
+    import random
+
+    from replica.corrupt import mirror_artifact
+
+    # Without width folding: `（iChongqing）` folded to ASCII cannot be told from Latin text (replica.mirrors
+    # folds only where it can be undone; test_every_replica_mirror_copy_equals_its_original covers that).
+    damaged = mirror_artifact("\n".join([title, body]), random.Random(7), ratio=0.2, nfkc=False)
+    assert damaged.recoverable, damaged.reason
+    head, *paragraphs = damaged.data.split("\n")
+    junk = ['<s id="4u6jw"></s>', '<tt id="k2x9q"></tt>', '<var id="p7m1z"></var>']
+    inner = "".join(f"<p>{junk[i % 3]}{p}</p>\n" for i, p in enumerate(paragraphs))
+    return (f'<html><head><meta charset="utf-8"><title>{SPAM}</title></head><body><menu id="w4oac"></menu>'
+            f'<h1>{head}</h1><div class="neirong"><p>{SPAM}</p>\n{inner}</div></body></html>')
+
+
+def test_a_mirror_copy_is_stored_as_its_original(replica):
+    truth = next(t for t in replica.truth() if t["generation"] == "2020" and t["kind"] == "article"
+                 and t["encoding"] == "utf-8" and not t["faults"])
+    original = clean_page(replica.page(truth["path"]).body, url=URL).article
+    outcome = clean(_mirror_copy(truth["title"], truth["body"]), url=MIRROR_URL)
+    assert outcome.kind == "article", outcome.reason
+    copy = outcome.article
+    assert (copy.id, copy.canonical_url, copy.mirror_of, copy.quality["mirror_of"]) == (
+        original.id, URL, URL, URL)
+    assert set(copy.quality["mirror_signs"]) == {"foreign_host", "pinyin", "junk_tags", "spam_title"}
+    assert (copy.title, copy.body, copy.site) == (original.title, original.body, original.site)
+    assert (copy.title, copy.body) == (truth["title"], truth["body"])
+    assert original.mirror_of is None
+
+
+def test_every_replica_mirror_copy_equals_its_original(replica):
+    from replica.site import mirror_pages
+
+    copies = mirror_pages(replica)
+    assert copies
+    for path, body, truth in copies:
+        outcome = clean_page(body, url=truth["url"])
+        assert outcome.kind == "article", (path, outcome.reason)
+        a = outcome.article
+        assert {name: getattr(a, name) for name in (*FIELDS, "mirror_of")} == {
+            name: truth[name] for name in (*FIELDS, "mirror_of")}, path
+        assert a.id == article_id(truth["mirror_of"])

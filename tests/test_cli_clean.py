@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 
 import opencc
 import pytest
+
+from tests.crawling import newsarchive
 
 TITLE = "主力军挺进主战场 走好全媒体时代群众路 重庆加快推进媒体深度融合发展"
 PAGE = ("<html><head><meta charset='utf-8'><title>江北区新建停车位三千个_视界网</title></head><body>"
@@ -18,9 +18,8 @@ PAGE = ("<html><head><meta charset='utf-8'><title>江北区新建停车位三千
         "<p>（ 责任编辑：王小明 ）</p></div></body></html>")
 
 
-def clean(*args, timeout=120):
-    return subprocess.run([sys.executable, "-m", "archive", "clean", *args], capture_output=True, text=True,
-                          timeout=timeout)
+def clean(*args):
+    return newsarchive("clean", *args, timeout=120)
 
 
 def test_seed_becomes_the_clean_simplified_article(seed_path):

@@ -12,11 +12,9 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from tests.crawling import newsarchive
 from tests.test_cli_clean import PAGE
 
-
-def newsarchive(*args):
-    return subprocess.run([sys.executable, "-m", "archive", *args], capture_output=True, text=True, timeout=120)
 
 
 def foreign_warc(path, url, html: bytes):

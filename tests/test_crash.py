@@ -21,7 +21,7 @@ import pytest
 from archive.store import Archive, content_hash
 from archive.warc import read_record
 from replica import ReplicaServer
-from tests.test_crawl_e2e import newsarchive, summary
+from tests.crawling import newsarchive, summary
 
 ARTICLES = 150
 KILLS = 10

@@ -4,37 +4,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 from urllib.parse import urlsplit
+from urllib.request import urlopen
 
 import pytest
 
 from replica.server import serve
+from tests.crawling import FIELDS, newsarchive, rows
 
-FIELDS = ("title", "published_at", "source", "author", "editor", "section", "body")
 BOILERPLATE = ("当前位置", "责任编辑", "【版权声明】", "【免责声明】")
-
-
-def newsarchive(*args, timeout=300):
-    """Run the CLI in its own process (one Twisted reactor per crawl)."""
-    return subprocess.run([sys.executable, "-m", "archive", *args], capture_output=True, text=True, timeout=timeout)
-
-
-def summary(result) -> dict:
-    """The crawl command's one-line JSON summary: the last line of its stdout."""
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def replica_stats(base_url: str, *, reset: bool = False) -> dict:
-    """What the replica was asked since the last reset, by kind and by request target (then reset, if asked)."""
-    from urllib.request import urlopen
-
-    with urlopen(f"{base_url}/_truth/stats.json?paths=1") as response:
-        stats = json.load(response)
-    if reset:
-        urlopen(f"{base_url}/_truth/reset").read()
-    return stats
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +23,6 @@ def replica():
 
 @pytest.fixture(scope="module")
 def truth(replica):
-    from urllib.request import urlopen
-
     with urlopen(f"{replica}/_truth/manifest.json") as response:
         return json.load(response)
 
@@ -57,15 +33,6 @@ def crawled(replica, tmp_path_factory):
     first = newsarchive("crawl", "--base-url", replica, "--db", str(db))
     assert first.returncode == 0, first.stderr[-3000:]
     return db, first
-
-
-def rows(db):
-    con = sqlite3.connect(db)
-    con.row_factory = sqlite3.Row
-    try:
-        return {urlsplit(r["url"]).path: dict(r) for r in con.execute("select * from articles")}
-    finally:
-        con.close()
 
 
 def test_every_article_is_archived_once_and_equals_truth(crawled, truth):

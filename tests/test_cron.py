@@ -17,7 +17,7 @@ from archive.health import ALERT, FAILURES, INTERRUPTED, OK
 from archive.cli.crawl import EXIT_LOCKED
 from replica import ReplicaServer
 from tests.conftest import ROOT
-from tests.test_crawl_e2e import newsarchive, summary
+from tests.crawling import newsarchive, summary
 
 SUMMARY_KEYS = {"run_id", "status", "finish_reason", "new", "updated", "unchanged", "failed", "skipped", "articles",
                 "listed", "front_page", "requests", "pages", "duration_s", "memory_mb", "alerts", "exit_code"}

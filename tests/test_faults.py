@@ -29,7 +29,7 @@ from crawler.spiders.portal import ProfileSpider
 from pipelines.profile import load_profile
 from replica import ReplicaServer
 from tests.conftest import ROOT
-from tests.test_crawl_e2e import FIELDS, newsarchive, replica_stats, summary
+from tests.crawling import FIELDS, newsarchive, replica_stats, summary
 
 ARTICLES = 150
 TIMEOUT_S = 2  # DOWNLOAD_TIMEOUT for the test: the replica's hanging responses must cost this, not 30 s

@@ -19,7 +19,7 @@ from archive.store import Archive
 from crawler.incremental import ArchiveState
 from pipelines.profile import load_profile
 from replica import ReplicaServer
-from tests.test_crawl_e2e import FIELDS, newsarchive, replica_stats, summary
+from tests.crawling import FIELDS, newsarchive, replica_stats, summary
 
 ARTICLES = 150
 IN_WINDOW = 10  # the second run's revisit window is cut to hold the ten newest articles

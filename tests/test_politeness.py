@@ -19,7 +19,7 @@ from crawler.middlewares import retry_after
 from crawler.runner import REPLICA_OVERRIDES, crawl_settings
 from replica import ReplicaServer
 from tests.conftest import ROOT
-from tests.test_crawl_e2e import newsarchive, replica_stats, summary
+from tests.crawling import newsarchive, replica_stats, summary
 
 ARTICLE_PATHS = ("/show/705-1.html", "/show/705-2.html", "/show/705-3.html")
 LIST = "/list/705/1.html"

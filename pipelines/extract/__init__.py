@@ -12,20 +12,17 @@ from dataclasses import dataclass, field
 
 from lxml.etree import XPath
 
-from pipelines.extract.dom import normalize_space, parse
+from pipelines.extract.dom import normalize_space, parse, text_of
 from pipelines.extract.generic_head import meta_tags
 from pipelines.extract.generic import extract_generic
 from pipelines.extract.profiled import crumbs_of, extract_profiled
-from pipelines.metadata import clean_title, parse_labels
+from pipelines.metadata import clean_title
 from pipelines.pagekind import dom_kind
 
-# Where a page of unknown layout states its section and its editor: found by what the text says, since the
-# generic extractor drops such blocks from the body.
-_FIND_BREADCRUMB = XPath(
-    "//body//text()[starts-with(normalize-space(.), '当前位置') or starts-with(normalize-space(.), '您的位置')"
-    " or starts-with(normalize-space(.), '您现在的位置') or starts-with(normalize-space(.), '當前位置')]"
-)
-_FIND_EDITOR = XPath("//body//*[contains(text(), '编辑') or contains(text(), '責任編輯') or contains(text(), '责编')]")
+# Where a page of unknown layout states its section: found by what the text says, since the generic extractor drops
+# the breadcrumb from the body.
+_FIND_LOCATION = XPath("descendant::body/descendant::text()[contains(., '位置')]")
+_BREADCRUMB_LABELS = ("当前位置", "您的位置", "您现在的位置", "當前位置")
 _MAX_LINE = 120
 
 
@@ -33,7 +30,10 @@ _MAX_LINE = 120
 class Extracted:
     """Raw, unrepaired fields of one page. ``*_text`` fields are the text of their header elements as shown
     (`发布时间：2020-10-22 10:30`), parsed later by ``pipelines.metadata``; ``header_text`` is the whole header
-    area between headline and body, where dates are read first; ``dropped`` counts blocks removed by selector."""
+    area between headline and body, where dates are read first; ``dropped`` counts blocks removed by selector;
+    ``aside`` holds the text of blocks the generic extractor left out for what they say (`（ 责任编辑：张静怡 ）`,
+    copyright lines…), whose labels still state fields; ``page_title`` is the ``<title>`` as written, where a
+    mirror puts its spam keyword line."""
 
     title: str | None = None
     paragraphs: list[str] = field(default_factory=list)
@@ -49,6 +49,8 @@ class Extracted:
     page_kind: str = "article"
     reason: str | None = None
     dropped: Counter = field(default_factory=Counter)
+    aside: list[str] = field(default_factory=list)
+    page_title: str | None = None
 
 
 def _head_title(root, meta: dict, profile) -> str | None:
@@ -59,30 +61,28 @@ def _head_title(root, meta: dict, profile) -> str | None:
     return clean_title(head, suffixes, from_head=True)
 
 
+def _may_say_location(html: str | bytes) -> bool:
+    """Whether a page can hold a 当前位置 label at all (written out or as character references): most pages do not,
+    and a substring test is much cheaper than searching the tree's text."""
+    return not isinstance(html, str) or "位置" in html or "&#" in html
+
+
 def _breadcrumb(root) -> list[str]:
     """The items of the breadcrumb that starts with 当前位置, climbing from a bare label to its container."""
-    for text in _FIND_BREADCRUMB(root):
+    for text in _FIND_LOCATION(root):
+        if not normalize_space(text).startswith(_BREADCRUMB_LABELS):
+            continue
         element = text.getparent()
         if text.is_tail:
             element = element.getparent()
         while element is not None and len(crumbs_of(element)) <= 1:
             parent = element.getparent()
-            if parent is None or len(normalize_space(parent.text_content())) > _MAX_LINE:
+            if parent is None or len(normalize_space(text_of(parent))) > _MAX_LINE:
                 break
             element = parent
-        if element is not None and len(normalize_space(element.text_content())) <= _MAX_LINE:
+        if element is not None and len(normalize_space(text_of(element))) <= _MAX_LINE:
             return crumbs_of(element)
     return []
-
-
-def _editor_line(root) -> str | None:
-    """A short block that is only an editor label (`（责任编辑：张静怡）`), wherever the page put it."""
-    for element in _FIND_EDITOR(root):
-        text = normalize_space(element.text_content())
-        labels = parse_labels(text, max_len=_MAX_LINE) if len(text) <= _MAX_LINE else None
-        if labels and any(label.field == "editor" for label in labels):
-            return text
-    return None
 
 
 def extract(html: str | bytes, url: str | None, profile=None) -> Extracted:
@@ -99,9 +99,11 @@ def extract(html: str | bytes, url: str | None, profile=None) -> Extracted:
         generic = extract_generic(root, url)
         result = Extracted(title=generic.title or None, paragraphs=generic.paragraphs, images=generic.images,
                            header_text=generic.header_text or None, meta=generic.meta or meta,
-                           breadcrumb=_breadcrumb(root), editor_text=_editor_line(root),
+                           breadcrumb=_breadcrumb(root) if _may_say_location(html) else [],
+                           aside=[text for _, text in generic.removed_lines],
                            extractor="generic", reason=generic.reason,
                            dropped=Counter(generic.diagnostics.get("removed", {})))
+    result.page_title = normalize_space(root.findtext(".//title") or "") or None
     result.page_kind, kind_reason = dom_kind(root, url, profile, "\n".join(result.paragraphs), result.meta)
     result.reason = kind_reason or result.reason
     return result

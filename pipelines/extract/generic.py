@@ -26,7 +26,8 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from pipelines.extract.dom import iter_lines, normalize_space, parse
+from pipelines.boilerplate import is_spam
+from pipelines.extract.dom import iter_lines, normalize_space, parse, text_of
 from pipelines.extract.generic_head import base_url, find_title, header_text, meta_tags, same_text
 from pipelines.extract.generic_rules import Rules, class_tokens, rules
 
@@ -93,6 +94,9 @@ def _extract(html, url: str | None) -> GenericResult:
     meta = meta_tags(root)
     base = base_url(root, url)
     page_title = normalize_space(root.findtext(".//title") or "")
+    if is_spam(page_title):  # a mirror's keyword line confirms no headline: the page's <h1> is the title then
+        page_title = ""
+    etree.strip_tags(root, *r.unwrap_tags)
     etree.strip_elements(root, *r.drop_tags, with_tail=False)
     body = root.find("body")
     if body is None:
@@ -143,33 +147,34 @@ class _Stats:
         count = r.punctuation.findall
         inline_tags = r.inline_tags
         total_of, punct_of, links_of = self.total, self.punct, self.links
-        for element in reversed([e for e in root.iter() if isinstance(e.tag, str)]):
-            pieces = [element.text] if element.text else []
-            children = []
+        inline_of, inline_punct_of = self.inline, self.inline_punct
+        for element in reversed(list(root.iter(etree.Element))):  # children before their parents
+            text = element.text
+            pieces = [text] if text else []
+            total = pun = links = inline = inline_pun = 0
             for child in element:
-                if child.tail:
-                    pieces.append(child.tail)
-                if isinstance(child.tag, str):
-                    children.append(child)
-            own = "".join(pieces)
-            length = len("".join(own.split())) if own else 0
-            marks = len(count(own)) if own else 0
-            total, pun, links = length, marks, 0
-            inline, inline_pun = length, marks
-            for child in children:
-                total += total_of[child]
-                pun += punct_of[child]
+                tail = child.tail
+                if tail:
+                    pieces.append(tail)
+                child_total = total_of.get(child)
+                if child_total is None:  # a comment or processing instruction (in a caller's tree)
+                    continue
+                child_punct = punct_of[child]
+                total += child_total
+                pun += child_punct
                 links += links_of[child]
                 if child.tag in inline_tags:
-                    inline += total_of[child]
-                    inline_pun += punct_of[child]
-            if element.tag == "a":
-                links = total
+                    inline += child_total
+                    inline_pun += child_punct
+            if pieces:
+                own = "".join(pieces)
+                length, marks = len("".join(own.split())), len(count(own))
+                total, pun, inline, inline_pun = total + length, pun + marks, inline + length, inline_pun + marks
             total_of[element] = total
             punct_of[element] = pun
-            links_of[element] = links
-            self.inline[element] = inline
-            self.inline_punct[element] = inline_pun
+            links_of[element] = total if element.tag == "a" else links
+            inline_of[element] = inline
+            inline_punct_of[element] = inline_pun
 
     def forget(self, element, r: Rules) -> None:
         """Take a removed element's text out of its ancestors' measures (cheaper than measuring again)."""
@@ -259,12 +264,14 @@ def _doomed_kind(element, stats: _Stats, r: Rules, protect: float) -> tuple[str 
     total = stats.total.get(element, 0)
     if element.tag in r.inline_tags or total > r.max_boilerplate_chars or stats.inline[element] < 0.8 * total:
         return None, None  # judged by text only when the text is its own, not that of the blocks it wraps
-    text = normalize_space(element.text_content())
+    text = normalize_space(text_of(element))
     return _line_kind(text, r), text
 
 
 def _line_kind(text: str, r: Rules) -> str | None:
     """The boilerplate kind of a short block or line of text, if it is one."""
+    if not r.any_boilerplate_line.search(text):  # one search rules out most lines, which are no boilerplate
+        return None
     for kind, (pattern, max_chars) in r.boilerplate_lines.items():
         if len(text) <= max_chars and pattern.search(text):
             return kind

@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from urllib.parse import urljoin
 
-from pipelines.extract.dom import normalize_space
+from pipelines.extract.dom import normalize_space, text_of
 from pipelines.extract.generic_rules import Rules, class_tokens
 
 _META_KEYS = re.compile(r"^(og:|article:|twitter:)|date|time|author|source|keywords|description|title|site|section")
@@ -55,7 +55,7 @@ def find_title(body, page_title: str, meta: dict, r: Rules):
     squeezed = [re.sub(r"\s+", "", t) for t in (page_title, meta.get("og:title", "")) if t]
     best, best_element, best_cover = "", None, 0.0
     for element in _title_elements(body):
-        text = normalize_space(element.text_content())
+        text = normalize_space(text_of(element))
         plain = re.sub(r"\s+", "", text)
         if not 2 <= len(plain) <= 120:
             continue
@@ -79,7 +79,7 @@ def find_title(body, page_title: str, meta: dict, r: Rules):
         return head, None, "title"
     h1 = body.find(".//h1")
     if h1 is not None:
-        text = normalize_space(h1.text_content())
+        text = normalize_space(text_of(h1))
         if text:
             return text, h1, "element"
     return "", None, ""
@@ -111,9 +111,25 @@ def strip_site(title: str, r: Rules) -> str:
     return head
 
 
+LIST_TAGS = frozenset({"ul", "ol", "dl"})
+LINK_LIST_MIN_ITEMS = 3
+NEAR_BODY_CHARS = 200
+"""Without a headline element, only this much text right above the body counts as its header: further up are the
+site's navigation and teasers, whose dates are not this article's."""
+
+
+def _link_list(element) -> bool:
+    """A list whose items are links (teasers with their dates, a menu): never an article's header, whatever dates
+    it shows. A header written as a list (`<li>来源：<a>新华网</a></li><li>2020-10-22</li>`) has one link at most."""
+    if element.tag not in LIST_TAGS:
+        return False
+    linked = sum(1 for item in element if item.tag in ("li", "dd", "dt") and next(item.iter("a"), None) is not None)
+    return linked >= LINK_LIST_MIN_ITEMS
+
+
 def header_text(body, title_element, first_node, limit: int = 600) -> str:
-    """Text from the end of the headline element to the start of the body; without a headline element, the text
-    just before the body."""
+    """Text from the end of the headline element to the start of the body, leaving out link lists; without a
+    headline element, the text just before the body."""
     before: list[str] = []
     started = title_element is None
     stack: list = [(body, False)]
@@ -127,10 +143,13 @@ def header_text(body, title_element, first_node, limit: int = 600) -> str:
             if started and element.tail:
                 before.append(element.tail)
             continue
+        if element is not title_element and _link_list(element):
+            stack.append((element, True))
+            continue
         if started and element.text and isinstance(element.tag, str):
             before.append(element.text)
         stack.append((element, True))
         if element is not title_element:
             stack.extend((child, False) for child in reversed(element) if isinstance(child.tag, str))
     text = normalize_space(" ".join(before))
-    return text[:limit] if title_element is not None else text[-limit:]
+    return text[:limit] if title_element is not None else text[-NEAR_BODY_CHARS:]

@@ -15,6 +15,7 @@ RULES_PATH = Path(__file__).with_name("generic_rules.json")
 @dataclass(frozen=True)
 class Rules:
     drop_tags: tuple[str, ...]
+    unwrap_tags: tuple[str, ...]
     soft_drop_tags: frozenset[str]
     inline_tags: frozenset[str]
     paragraph_tags: frozenset[str]
@@ -26,6 +27,7 @@ class Rules:
     punctuation: re.Pattern
     title_separators: re.Pattern
     boilerplate_lines: dict[str, tuple[re.Pattern, int]]
+    any_boilerplate_line: re.Pattern
     max_boilerplate_chars: int
     protect_share: float
 
@@ -36,6 +38,7 @@ def rules() -> Rules:
     data = json.loads(RULES_PATH.read_text(encoding="utf-8"))
     return Rules(
         drop_tags=tuple(data["drop_tags"]),
+        unwrap_tags=tuple(data["unwrap_tags"]),
         soft_drop_tags=frozenset(data["soft_drop_tags"]),
         inline_tags=frozenset(data["inline_tags"]),
         paragraph_tags=frozenset(data["paragraph_tags"]),
@@ -49,6 +52,8 @@ def rules() -> Rules:
         title_separators=re.compile("|".join(map(re.escape, sorted(data["title_separators"], key=len, reverse=True)))),
         boilerplate_lines={k: (re.compile(v["pattern"], re.I), int(v["max_chars"]))
                            for k, v in data["boilerplate_lines"].items()},
+        any_boilerplate_line=re.compile("|".join(f"(?:{v['pattern']})" for v in data["boilerplate_lines"].values()),
+                                        re.I),
         max_boilerplate_chars=max(int(v["max_chars"]) for v in data["boilerplate_lines"].values()),
         protect_share=float(data["protect_share"]),
     )

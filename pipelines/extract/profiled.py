@@ -12,6 +12,7 @@ from collections import Counter
 from urllib.parse import urljoin
 
 from pipelines.extract.dom import iter_lines, normalize_space
+from pipelines.extract.generic_head import header_text as _header_area
 from pipelines.profile import select
 from pipelines.urls import url_path
 
@@ -80,10 +81,17 @@ def extract_profiled(root, url: str | None, profile) -> dict | None:
     for key in ("title", "meta", "breadcrumb", "editor", "author"):
         skip.update(e for e in select(body, template.get(key)) if e is not body)
     crumb = select(root, template.get("breadcrumb"))
+    titles = select(root, template.get("title"))
+    header = _text(root, template.get("meta"))
+    if header is None and not select(root, template.get("time")):
+        # The header selectors drifted while the body's still matches: read the header area as the generic
+        # extractor does, between the headline (when found) and the body.
+        page = root.find("body")
+        header = _header_area(root if page is None else page, titles[0] if titles else None, body) or None
     return {
         "title": _text(root, template.get("title")),
         "paragraphs": list(iter_lines([body], skip=frozenset(skip))),
-        "header_text": _text(root, template.get("meta")),
+        "header_text": header,
         "time_text": _text(root, template.get("time")),
         "source_text": _text(root, template.get("source")),
         "author_text": _text(root, template.get("author")),
