@@ -17,7 +17,7 @@ BOILERPLATE = ("当前位置", "责任编辑", "【版权声明】", "【免责�
 
 @pytest.fixture(scope="module")
 def replica():
-    with serve(articles=80, seed=7) as base_url:
+    with serve(articles=80, seed=7, faults=True) as base_url:
         yield base_url
 
 
@@ -33,6 +33,12 @@ def crawled(replica, tmp_path_factory):
     first = newsarchive("crawl", "--base-url", replica, "--db", str(db))
     assert first.returncode == 0, first.stderr[-3000:]
     return db, first
+
+
+def test_the_replica_serves_every_encoding_fault_and_variant(truth):
+    faults = {f for t in truth for f in t.get("faults", ())}
+    assert {"header_utf8_on_gbk", "meta_gb2312_on_utf8", "mixed_ssi", "gbk_only_chars"} <= faults
+    assert len({v for t in truth for v in t.get("variants", ())}) >= 10
 
 
 def test_every_article_is_archived_once_and_equals_truth(crawled, truth):
@@ -80,3 +86,16 @@ def test_crawl_rejects_a_bad_base_url(bad, tmp_path):
     assert result.returncode == 2
     assert "base-url" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_second_profile_crawls_from_its_data_file_alone(tmp_path):
+    """华龙网 (cqnews.net) is crawled by the same spider, driven only by crawler/profiles/cqnews.json."""
+    with serve(articles=30, seed=5, portal="cqnews") as base_url:
+        with urlopen(f"{base_url}/_truth/manifest.json") as response:
+            truth = {urlsplit(t["url"]).path: t for t in json.load(response) if t["kind"] == "article"}
+        result = newsarchive("crawl", "--profile", "cqnews", "--base-url", base_url, "--db", str(tmp_path / "cq.db"))
+    assert result.returncode == 0, result.stderr[-3000:]
+    archived = rows(tmp_path / "cq.db")
+    assert set(archived) == set(truth)
+    assert [(p, f) for p, t in truth.items() for f in FIELDS if archived[p][f] != t[f]] == []
+    assert {row["site"] for row in archived.values()} == {"cqnews.net"}

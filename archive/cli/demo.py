@@ -31,7 +31,7 @@ def demo(articles, seed, db, query):
     """Start the replica on a free loopback port, crawl it completely, and show what the archive holds."""
     path = db_path(db or "data/demo.db")
     started = time.monotonic()
-    with serve(articles=articles, seed=seed) as base_url:
+    with serve(articles=articles, seed=seed, faults=True) as base_url:
         click.echo(f"replica portal at {base_url} ({articles} articles); crawling…")
         run_crawl(profile="cbg", db=str(path), base_url=base_url,
                   overrides={"LOG_LEVEL": "WARNING", "NEWSARCHIVE_PROGRESS_INTERVAL": 1.0})
