@@ -12,6 +12,7 @@ Why this shape:
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 
 from archive import tokenize
@@ -21,6 +22,8 @@ TOKENS = "newsarchive_tokens"
 TRIGGERS = ("articles_fts_insert", "articles_fts_delete", "articles_fts_update")
 TITLE_WEIGHT = 10.0
 """bm25 weight of a title hit relative to a body hit."""
+K1, B = 1.2, 0.75
+"""bm25's term-frequency saturation and length normalisation, FTS5's values."""
 
 _CREATE_TABLE = f"""
 CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(
@@ -60,6 +63,42 @@ def rebuild(conn: sqlite3.Connection) -> None:
     conn.execute(
         f"INSERT INTO {TABLE}(rowid, title, body) SELECT doc, {TOKENS}(title), {TOKENS}(body) FROM articles"
     )
+
+
+def average_length(conn: sqlite3.Connection) -> float:
+    """The mean number of tokens (characters) in an article's title and body together, as bm25 normalises by.
+
+    FTS5 keeps the totals in step with every write, in its "averages record" (row 1 of the ``_data`` table: SQLite
+    varints for the row count, then the token count of each column), so reading them costs one row, not a scan.
+    """
+    found = conn.execute(f"SELECT block FROM {TABLE}_data WHERE id = 1").fetchone()
+    rows, *tokens = _varints(found[0] if found and found[0] else b"")
+    return sum(tokens) / rows if rows and tokens else 1.0
+
+
+@functools.lru_cache(maxsize=8192)
+def row_length(sizes: bytes | None) -> int:
+    """The tokens (characters) of one article's title and body together, from its FTS5 docsize record (a varint
+    per column, in ``articles_fts_docsize.sz``): read beside each candidate, it spares measuring the text in Python.
+    Articles share few distinct records, hence the cache.
+    """
+    return sum(_varints(sizes or b""))
+
+
+def _varints(data: bytes) -> list[int]:
+    """Decode a run of SQLite varints: big-endian groups of 7 bits, high bit set on all but the last byte (of 9)."""
+    values, value, size = [], 0, 0
+    for byte in data:
+        size += 1
+        if size == 9:
+            values.append((value << 8) | byte)
+            value, size = 0, 0
+        elif byte & 0x80:
+            value = (value << 7) | (byte & 0x7F)
+        else:
+            values.append((value << 7) | byte)
+            value, size = 0, 0
+    return values or [0]
 
 
 def missing_triggers(conn: sqlite3.Connection) -> list[str]:

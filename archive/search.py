@@ -3,31 +3,41 @@
 Matching is exactly ``title LIKE '%q%' OR body LIKE '%q%'`` (ASCII case folded, nothing else), because the index
 holds every character bigram (see tokenize.py). A query of two or more characters is answered from the index
 alone. A one-character query is a prefix query on the index, checked against the text with LIKE: the prefix can
-over-match only for the letter x, and verification keeps the guarantee for every character. An empty query
-matches every article (newest first), which makes the filters usable on their own.
+over-match only for the letter x, and verification keeps the guarantee for every character. (A common character's
+first page is found faster by reading the newest articles with LIKE, and x always is: see ``_newest_by_scan``.)
+An empty query matches every article (newest first), which makes the filters usable on their own.
 
-Ranking is bm25 with title hits weighted ``fts.TITLE_WEIGHT`` times body hits. Scoring every match is what costs
-time when a query matches half the archive, so by default a query with more than ``RANK_WINDOW`` matches is ranked
-among its ``RANK_WINDOW`` most recently archived matches (found in rowid order, which FTS5 walks without scoring);
-``rank_window=None`` ranks them all, and ``limit=None`` (every match) always does. The set of matches never changes,
-only which of them can reach the first page.
+Ranking is FTS5's bm25 (k1 1.2, b 0.75, title hits weighted ``fts.TITLE_WEIGHT`` times body hits), computed here
+from the text of each candidate rather than by FTS5. FTS5's bm25 starts every query by counting all the articles that
+match it, for the IDF: when a query matches half the archive that count costs more than the rest of the search, and
+a query is one phrase, so its IDF multiplies every score alike and changes no order. ``score`` is therefore bm25
+without the IDF factor (negative, lower is better, as FTS5 ranks); a test checks it against FTS5's own bm25.
+
+Every candidate's text is read to count its hits, so by default a query is ranked among its ``RANK_WINDOW`` most
+recently archived matches (found in rowid order, which FTS5 walks newest first and stops); ``rank_window=None``
+ranks them all (FTS5's bm25 picks that page: see ``_best_by_fts5``), and ``limit=None`` (every match) always does.
+The set of matches never changes, only which of them can reach the first page.
 
 Snippets are cut from the original body, not from the index's shadow text, with every hit in the window marked.
 """
 
 from __future__ import annotations
 
+import heapq
+import json
 import sqlite3
 from datetime import date, timedelta
 from typing import Any
 
 from archive import fts
-from archive.tokenize import fold, like_pattern, match_expression
+from archive.tokenize import fold, hit_counter, like_pattern, match_expression, prefix_is_exact
 
 RESULT_FIELDS = ("id", "url", "canonical_url", "site", "section", "title", "published_at", "source", "author", "editor")
 MARK = ("<mark>", "</mark>")
 SNIPPET_WIDTH = 80
-RANK_WINDOW = 2000
+RANK_WINDOW = 500
+SCAN_SPAN = 2000
+"""How many of the newest articles a one-character query reads before it turns to the index (see _newest_by_scan)."""
 
 
 def connection(db: Any) -> sqlite3.Connection:
@@ -67,7 +77,9 @@ def _filters(since, until, section, source) -> tuple[list[str], dict]:
 def snippet(text: str | None, query: str, width: int = SNIPPET_WIDTH, mark: tuple[str, str] = MARK) -> str:
     """A window of the text around the first hit, every hit inside it marked; the opening when there is none."""
     text = (text or "").replace("\r", "")
-    needle, folded = fold(query), fold(text)
+    needle = fold(query)
+    # Folding only matters to a needle with ASCII letters; skipping it spares copying every body shown.
+    folded = fold(text) if needle != needle.upper() else text
     hit = folded.find(needle) if needle else -1
     if hit < 0:
         start, end = 0, min(len(text), width)
@@ -102,47 +114,123 @@ def search(
     ``since``/``until`` bound published_at (ISO dates or times); ``section`` and ``source`` match substrings of
     those fields; ``limit`` None returns every match; ``rank_window`` bounds ranking (see the module docstring).
     """
+    conn = connection(db)
     conditions, params = _filters(since, until, section, source)
-    params["limit"] = -1 if limit is None else int(limit)
-    columns = ", ".join(f"a.{field}" for field in RESULT_FIELDS)
     expression = match_expression(query)
     if expression is None:
         where = " AND ".join(conditions) or "1"
-        sql = f"""SELECT {columns}, a.body, NULL AS score FROM articles a
-                  WHERE {where} ORDER BY a.published_at DESC, a.doc DESC LIMIT :limit"""
+        params["limit"] = -1 if limit is None else int(limit)
+        docs = [(None, doc) for (doc,) in conn.execute(
+            f"SELECT a.doc FROM articles a WHERE {where} ORDER BY a.published_at DESC, a.doc DESC LIMIT :limit",
+            params,
+        )]
     else:
-        params["match"] = expression
-        if len(query) == 1:
-            params["like"] = like_pattern(query)
-            conditions.append("(a.title LIKE :like ESCAPE '\\' OR a.body LIKE :like ESCAPE '\\')")
-        if limit is not None and rank_window:
-            cutoff = _window_start(connection(db), conditions, params, rank_window)
-            if cutoff is not None:
-                conditions.append(f"{fts.TABLE}.rowid >= :cutoff")
-                params["cutoff"] = cutoff
-        where = "".join(f" AND {condition}" for condition in conditions)
-        # CROSS JOIN keeps the index as the outer loop: the planner must not scan articles and probe the index.
-        sql = f"""SELECT {columns}, a.body, {fts.TABLE}.rank AS score
-                  FROM {fts.TABLE} CROSS JOIN articles a ON a.doc = {fts.TABLE}.rowid
-                  WHERE {fts.TABLE} MATCH :match{where}
-                  ORDER BY {fts.TABLE}.rank LIMIT :limit"""
-    cursor = connection(db).execute(sql, params)
+        window = rank_window if limit is not None and rank_window else None
+        docs = _ranked(conn, query, expression, conditions, params, window, limit)
+    return _results(conn, docs, query, mark)
+
+
+_SCORED = "a.doc, CAST(a.title AS BLOB), CAST(a.body AS BLOB), sizes.sz"
+"""What scoring reads of a candidate: the texts as UTF-8 (see tokenize.hit_counter) and FTS5's count of its tokens."""
+_SIZES = f"CROSS JOIN {fts.TABLE}_docsize sizes ON sizes.id = a.doc"
+
+
+def _ranked(conn, query, expression, conditions, params, window, limit) -> list[tuple[float, int]]:
+    """(score, doc) of the best ``limit`` matches among the ``window`` most recent ones, best first."""
+    params = {**params, "match": expression, "window": -1 if window is None else int(window)}
+    if len(query) == 1:
+        params["like"] = like_pattern(query)
+        conditions = [*conditions, "(a.title LIKE :like ESCAPE '\\' OR a.body LIKE :like ESCAPE '\\')"]
+    where = "".join(f" AND {condition}" for condition in conditions)
+    rows = None
+    if len(query) == 1 and (window or not prefix_is_exact(query)):
+        rows = _newest_by_scan(conn, where, params, window, SCAN_SPAN if prefix_is_exact(query) else None)
+    elif len(query) > 1 and window is None and limit is not None:
+        rows = _best_by_fts5(conn, conditions, params, int(limit))
+    if rows is None:
+        # CROSS JOIN keeps the index as the outer loop, walked newest first: the planner must not scan articles.
+        rows = conn.execute(
+            f"""SELECT {_SCORED} FROM {fts.TABLE} CROSS JOIN articles a ON a.doc = {fts.TABLE}.rowid {_SIZES}
+                WHERE {fts.TABLE} MATCH :match{where} ORDER BY {fts.TABLE}.rowid DESC LIMIT :window""",
+            params,
+        )
+    hits, average = hit_counter(query), fts.average_length(conn)
+    scored = []
+    for doc, title, body, sizes in rows:
+        score = bm25(hits(title or b""), hits(body or b""), fts.row_length(sizes), average)
+        scored.append((score, -doc))
+    best = sorted(scored) if limit is None else heapq.nsmallest(int(limit), scored)
+    return [(score, -negative) for score, negative in best]
+
+
+def _newest_by_scan(conn, where: str, params: dict, window: int | None, span: int | None):
+    """The ``window`` most recent matches of a one-character query, found by reading the newest articles with LIKE,
+    or None when the newest ``span`` articles hold fewer (``span`` None: read them all).
+
+    FTS5 answers a prefix query by merging the lists of every token that starts with the character, which for a
+    common character (的, 年) is most of the index: reading the newest articles finds its window at once. A rare
+    character gives up after a bounded span and turns to the index, which finds it quickly. For x, whose prefix
+    holds every hex-spelled token, the index is never quicker than reading the articles.
+    """
+    bound = "a.doc > (SELECT max(doc) FROM articles) - :span" if span else "1"
+    rows = conn.execute(
+        f"SELECT {_SCORED} FROM articles a {_SIZES} WHERE {bound}{where} ORDER BY a.doc DESC LIMIT :window",
+        {**params, "span": span},
+    )
+    if span is None:
+        return rows
+    found = rows.fetchall()
+    return found if len(found) == window else None
+
+
+def _best_by_fts5(conn, conditions: list[str], params: dict, limit: int):
+    """The ``limit`` best matches of all, for a query of two or more characters, picked by FTS5's bm25.
+
+    To rank every match for one page, FTS5 is the quicker judge: its bm25 orders a phrase's matches exactly as ours
+    (the IDF it adds is one factor for all, which is why a test holds the two together), in C and from the index
+    alone. Only the page's articles are read, to score them.
+    """
+    join = f" CROSS JOIN articles a ON a.doc = {fts.TABLE}.rowid" if conditions else ""
+    where = "".join(f" AND {condition}" for condition in conditions)
+    docs = [doc for (doc,) in conn.execute(
+        f"""SELECT {fts.TABLE}.rowid FROM {fts.TABLE}{join}
+            WHERE {fts.TABLE} MATCH :match AND {fts.TABLE}.rank MATCH :bm25{where}
+            ORDER BY {fts.TABLE}.rank, {fts.TABLE}.rowid DESC LIMIT :limit""",
+        {**params, "limit": limit, "bm25": f"bm25({fts.TITLE_WEIGHT}, 1.0)"},
+    )]
+    return conn.execute(
+        f"SELECT {_SCORED} FROM articles a {_SIZES} WHERE a.doc IN (SELECT value FROM json_each(:docs))",
+        {"docs": json.dumps(docs)},
+    )
+
+
+def bm25(title_hits: int, body_hits: int, length: int, average: float) -> float:
+    """FTS5's bm25 for a one-phrase query, negated as FTS5 ranks (lower is better), without the phrase's IDF.
+
+    A query is one phrase, so its IDF multiplies every hit's score alike and changes no order; leaving it out is what
+    lets us rank without counting every match in the archive (see the module docstring).
+    """
+    frequency = fts.TITLE_WEIGHT * title_hits + body_hits
+    return -frequency * (fts.K1 + 1) / (frequency + fts.K1 * (1 - fts.B + fts.B * length / average))
+
+
+def _results(conn, docs: list[tuple[float | None, int]], query: str, mark) -> list[dict]:
+    """The result rows for (score, doc) pairs, in their order, each with its snippet."""
+    if not docs:
+        return []
+    columns = ", ".join(f"a.{field}" for field in RESULT_FIELDS)
+    cursor = conn.execute(
+        f"SELECT a.doc, {columns}, a.body FROM articles a WHERE a.doc IN (SELECT value FROM json_each(?))",
+        [json.dumps([doc for _, doc in docs])],
+    )
     names = [description[0] for description in cursor.description]
+    found = {values[0]: dict(zip(names[1:], values[1:])) for values in cursor}
     results = []
-    for values in cursor:
-        row = dict(zip(names, values))
+    for score, doc in docs:
+        row = found.get(doc)
+        if row is None:  # deleted by a writer between the two statements
+            continue
+        row["score"] = score
         row["snippet"] = snippet(row.pop("body"), query, mark=mark)
         results.append(row)
     return results
-
-
-def _window_start(conn: sqlite3.Connection, conditions: list[str], params: dict, size: int) -> int | None:
-    """The index rowid of the ``size``-th most recent match, or None when there are no more matches than that."""
-    where = "".join(f" AND {condition}" for condition in conditions)
-    join = f" CROSS JOIN articles a ON a.doc = {fts.TABLE}.rowid" if conditions else ""
-    found = conn.execute(
-        f"""SELECT {fts.TABLE}.rowid FROM {fts.TABLE}{join} WHERE {fts.TABLE} MATCH :match{where}
-            ORDER BY {fts.TABLE}.rowid DESC LIMIT 1 OFFSET :offset""",
-        {**params, "offset": size - 1},
-    ).fetchone()
-    return None if found is None else found[0]

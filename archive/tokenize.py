@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import operator
 import re
+from collections.abc import Callable
 
 _SEPARATOR = re.compile(r"[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]")
 """The ASCII characters that are not letters or digits: the ascii tokenizer splits on them."""
@@ -90,6 +91,39 @@ def match_expression(query: str) -> str | None:
         forms.append(f'"x{ord(char):06x}"*')
         return " OR ".join(forms)
     return '"' + " ".join(_bigram(a, b) for a, b in zip(folded, folded[1:])) + '"'
+
+
+def hit_counter(query: str) -> Callable[[bytes], int]:
+    """A function that counts the hits of the query in a UTF-8 text as LIKE matches them: ASCII case folded, and
+    overlapping hits counted, because each one is a phrase instance in the index (``哈哈`` is twice in ``哈哈哈``).
+
+    It counts UTF-8 bytes, SQLite's own encoding of the text, which finds exactly what counting characters would
+    (no character's encoding starts inside another's) and spares decoding every candidate into a string.
+
+    >>> hit_counter("app")("App与APP".encode()), hit_counter("哈哈")("哈哈哈".encode())
+    (2, 2)
+    """
+    needle = fold(query).encode("utf-8", "surrogatepass")
+    folds = needle.islower()  # True exactly when the (folded) query holds an ASCII letter
+    overlaps = any(needle[:size] == needle[-size:] for size in range(1, len(needle)))
+
+    def count(text: bytes) -> int:
+        if folds:
+            text = text.lower()
+        if not overlaps:
+            return text.count(needle)
+        hits, at = 0, text.find(needle)
+        while at >= 0:
+            hits += 1
+            at = text.find(needle, at + 1)
+        return hits
+
+    return count
+
+
+def prefix_is_exact(char: str) -> bool:
+    """Whether the prefix query for one character matches only texts that hold it: all but x (see the docstring)."""
+    return fold(char) != "x"
 
 
 def like_pattern(query: str) -> str:

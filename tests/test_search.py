@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import random
 from pathlib import Path
 
@@ -10,9 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from archive import fts
 from archive.search import search, snippet
 from archive.store import Archive
-from archive.tokenize import like_pattern, match_expression
+from archive.tokenize import hit_counter, like_pattern, match_expression
 
 CASES = json.loads((Path(__file__).parent / "search_cases.json").read_text(encoding="utf-8"))
 
@@ -77,6 +79,17 @@ def test_snippet(case):
     assert snippet(**case["input"]) == case["expected"], case["comment"]
 
 
+@pytest.mark.parametrize("case", CASES["hit_counter"], ids=lambda case: case["label"])
+def test_hit_counter(case):
+    text = case["input"]["text"].encode("utf-8")
+    assert hit_counter(case["input"]["query"])(text) == case["expected"], case["comment"]
+
+
+def test_average_length_is_the_archives(archive):
+    (average,) = archive.conn.execute("SELECT avg(length(title) + length(body)) FROM articles").fetchone()
+    assert fts.average_length(archive.conn) == pytest.approx(average, rel=1e-12)
+
+
 @st.composite
 def substrings(draw, records=_records(2000)):
     record = draw(st.sampled_from(records))
@@ -96,6 +109,40 @@ def test_search_equals_like_on_substrings(archive, query):
     assert search_ids(archive, query) == expected
 
 
+def fts5_ranks(archive: Archive, query: str) -> dict[str, float]:
+    """FTS5's own bm25 rank of every match, as the search ranked before it computed bm25 itself."""
+    rows = archive.conn.execute(
+        f"""SELECT a.id, {fts.TABLE}.rank FROM {fts.TABLE} CROSS JOIN articles a ON a.doc = {fts.TABLE}.rowid
+            WHERE {fts.TABLE} MATCH ?""",
+        [match_expression(query)],
+    )
+    return dict(rows.fetchall())
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=substrings())
+def test_score_is_fts5_bm25_without_the_idf(archive, query):
+    ranks = fts5_ranks(archive, query)
+    rows = search(archive, query, limit=None)
+    assert {row["id"] for row in rows} == set(ranks)
+    # FTS5's bm25 multiplies every score of a one-phrase query by the same IDF (floored at 1e-6).
+    total, matches = archive.db["articles"].count, len(ranks)
+    idf = max(math.log((total - matches + 0.5) / (matches + 0.5)), 1e-6)
+    for row in rows:
+        assert math.isclose(row["score"] * idf, ranks[row["id"]], rel_tol=1e-9), row["id"]
+    scores = [row["score"] for row in rows]
+    assert scores == sorted(scores), "best first"
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=substrings(), section=st.sampled_from([None, "央媒"]))
+def test_a_page_ranked_among_all_matches_is_the_head_of_all_matches(archive, query, section):
+    # FTS5's bm25 picks this page (see search._best_by_fts5); every match is ranked by ours.
+    everything = search(archive, query, section=section, limit=None)
+    page = search(archive, query, section=section, limit=10, rank_window=None)
+    assert [(row["id"], row["score"]) for row in page] == [(row["id"], row["score"]) for row in everything[:10]]
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(query=st.lists(st.sampled_from(PIECES), min_size=1, max_size=4).map("".join).filter(lambda q: len(q) >= 2))
 def test_search_equals_like_on_made_up_queries(archive, query):
@@ -107,6 +154,26 @@ def test_one_character_queries_equal_like(archive, char):
     assert search_ids(archive, char) == like_ids(archive, char)
 
 
+def windowed_reference(archive: Archive, query: str, limit: int, window: int) -> list[str]:
+    """The best ``limit`` of the ``window`` most recent matches, picked from every match ranked."""
+    pattern = like_pattern(query)
+    sql = ("SELECT id FROM articles WHERE title LIKE ?1 ESCAPE '\\' OR body LIKE ?1 ESCAPE '\\'"
+           " ORDER BY doc DESC LIMIT ?2")
+    recent = {row[0] for row in archive.conn.execute(sql, [pattern, window])}
+    docs = dict(archive.conn.execute("SELECT id, doc FROM articles"))
+    ranked = [row for row in search(archive, query, limit=None) if row["id"] in recent]
+    return [row["id"] for row in sorted(ranked, key=lambda row: (row["score"], -docs[row["id"]]))[:limit]]
+
+
+@pytest.mark.parametrize("window", [10, 1000])
+@pytest.mark.parametrize("query", ["的", "重", "x", "%", "9", "Q", "年9月", "重庆", "，", "APP"])
+def test_first_page_is_the_best_of_the_most_recent_matches(archive, query, window):
+    # A one-character query finds a window of 10 by reading the newest articles; 的 and 重 have fewer than 1,000
+    # matches here, so that window comes from the index.
+    page = [row["id"] for row in search(archive, query, limit=5, rank_window=window)]
+    assert page == windowed_reference(archive, query, 5, window)
+
+
 def test_empty_query_lists_everything_newest_first(archive):
     rows = search(archive, "", limit=None)
     assert len(rows) == 2000
@@ -114,14 +181,18 @@ def test_empty_query_lists_everything_newest_first(archive):
     assert dates == sorted(dates, reverse=True)
 
 
-def test_filters(archive):
-    rows = search(archive, "重庆", since="2020-10-10", until="2020-10-12", section="央媒", source="新华社", limit=None)
+@pytest.mark.parametrize("query, limit", [("重庆", None), ("重", 5), ("重", None)])
+def test_filters(archive, query, limit):
+    filters = {"since": "2020-10-10", "until": "2020-10-12", "section": "央媒", "source": "新华社"}
+    rows = search(archive, query, **filters, limit=limit)
     assert rows
     for row in rows:
         assert "2020-10-10" <= row["published_at"] < "2020-10-13"
         assert "央媒" in row["section"] and row["source"] == "新华社"
-    unfiltered = {r["id"] for r in search(archive, "重庆", limit=None)}
-    assert {r["id"] for r in rows} < unfiltered
+    everything = search(archive, query, **filters, limit=None)
+    assert [r["id"] for r in rows] == [r["id"] for r in everything][:limit]
+    unfiltered = {r["id"] for r in search(archive, query, limit=None)}
+    assert {r["id"] for r in everything} < unfiltered
 
 
 def test_title_hits_rank_first(tmp_path):

@@ -22,5 +22,3 @@ db_option = click.option(
     default=None,
     help="SQLite archive (default: $NEWSARCHIVE_DB or data/news.db).",
 )
-
-FORMATS = ("table", "json", "jsonl", "csv")

@@ -13,6 +13,7 @@ import click
 
 from archive.cli._common import db_path
 from archive.rows import FORMATS, write_rows
+from archive.store import Archive
 
 
 def format_option(default: str = "table", choices: Sequence[str] = FORMATS):
@@ -33,8 +34,6 @@ def emit(rows: Iterable[dict], fmt: str, columns: Sequence[str] | None = None) -
 
 def open_archive(db: str | None):
     """The archive named by --db / $NEWSARCHIVE_DB, which must exist: reading commands never create one."""
-    from archive.store import Archive
-
     path = db_path(db)
     if not path.is_file():
         raise click.ClickException(f"no archive at {path} (give --db or set NEWSARCHIVE_DB)")

@@ -6,6 +6,7 @@ import click
 
 from archive.cli._common import db_option
 from archive.cli._output import open_archive
+from archive.export import export as run_export
 
 
 def _fields(ctx, param, value):
@@ -22,8 +23,6 @@ def _fields(ctx, param, value):
 @db_option
 def export(fmt, since, until, fields, output, db):
     """Write articles published in a window, oldest first, with constant memory."""
-    from archive.export import export as run_export
-
     with open_archive(db) as archive:
         try:
             count = run_export(archive, output, fmt, since=since, until=until, fields=fields)

@@ -6,6 +6,7 @@ import click
 
 from archive.cli._common import db_option
 from archive.cli._output import emit, format_option, open_archive
+from archive.reprocess import reprocess as run_reprocess
 
 
 @click.command()
@@ -17,8 +18,6 @@ from archive.cli._output import emit, format_option, open_archive
 def reprocess(since, site, dry_run, fmt, db):
     """Re-run the cleaner over the raw WARC records; changed texts become new versions. Prints a report."""
     import json
-
-    from archive.reprocess import reprocess as run_reprocess
 
     with open_archive(db) as archive:
         report = run_reprocess(archive, since=since, site=site, dry_run=dry_run)

@@ -6,6 +6,7 @@ import click
 
 from archive.cli._common import db_option
 from archive.cli._output import emit, format_option, open_archive
+from archive.stats import latest_runs
 
 
 @click.command()
@@ -14,8 +15,6 @@ from archive.cli._output import emit, format_option, open_archive
 @db_option
 def runs(limit, fmt, db):
     """List runs with their status and counts (new, updated, unchanged, failed, skipped)."""
-    from archive.stats import latest_runs
-
     with open_archive(db) as archive:
         rows = latest_runs(archive, limit)
     emit(rows, fmt)

@@ -6,6 +6,8 @@ import click
 
 from archive.cli._common import db_option
 from archive.cli._output import emit, format_option, open_archive
+from archive.search import RANK_WINDOW
+from archive.search import search as run_search
 
 TABLE_COLUMNS = ("published_at", "title", "source", "snippet")
 MARK = ("«", "»")
@@ -19,7 +21,7 @@ MARK = ("«", "»")
 @click.option("--source", help="Only sources containing this text (e.g. 重庆日报).")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1), help="At most this many hits.")
 @click.option("--rank-all", is_flag=True,
-              help="Rank every match by bm25 (default: among the 2,000 most recently archived matches).")
+              help=f"Rank every match by bm25 (default: among the {RANK_WINDOW:,} most recently archived matches).")
 @format_option()
 @db_option
 def search(query, since, until, section, source, limit, rank_all, fmt, db):
@@ -27,9 +29,6 @@ def search(query, since, until, section, source, limit, rank_all, fmt, db):
 
     Hits are marked «like this» in the snippet.
     """
-    from archive.search import RANK_WINDOW
-    from archive.search import search as run_search
-
     with open_archive(db) as archive:
         hits = run_search(archive, query, since=since, until=until, section=section, source=source,
                           limit=limit, mark=MARK, rank_window=None if rank_all else RANK_WINDOW)

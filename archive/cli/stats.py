@@ -6,6 +6,7 @@ import click
 
 from archive.cli._common import db_option
 from archive.cli._output import emit, format_option, open_archive
+from archive.stats import overview
 
 TABLES = ("sections", "days", "sources", "runs", "failures", "skipped", "repairs")
 
@@ -19,8 +20,6 @@ TABLES = ("sections", "days", "sources", "runs", "failures", "skipped", "repairs
 def stats(since, until, only, fmt, db):
     """Articles per section, day and source; latest runs; failures by reason; repaired records by repair kind."""
     import json
-
-    from archive.stats import overview
 
     if fmt == "csv" and not only:
         raise click.UsageError("csv holds one table: add --only NAME")
