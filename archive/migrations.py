@@ -143,3 +143,10 @@ def m005_indexes(db: Database) -> None:
         ("failures_reason", "failures", "reason"),
     ):
         db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table}({columns})")
+
+
+@migrations()
+def m006_failure_lookup(db: Database) -> None:
+    """Issue 6: the spider asks, for every listed article the archive lacks, whether it already failed or was
+    skipped (a video page, a dead link), so that it gives up on them instead of fetching them every run."""
+    db.execute("CREATE INDEX IF NOT EXISTS failures_url_stage ON failures(url_or_path, stage)")
