@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import urlopen
 
 import pytest
 
 from replica.server import serve
+from tests.conftest import ROOT
 from tests.crawling import FIELDS, newsarchive, rows
 
 BOILERPLATE = ("当前位置", "责任编辑", "【版权声明】", "【免责声明】")
@@ -99,3 +103,15 @@ def test_the_second_profile_crawls_from_its_data_file_alone(tmp_path):
     assert set(archived) == set(truth)
     assert [(p, f) for p, t in truth.items() for f in FIELDS if archived[p][f] != t[f]] == []
     assert {row["site"] for row in archived.values()} == {"cqnews.net"}
+
+
+def test_scrapy_crawl_cbg_works_from_the_repository_root(tmp_path):
+    """The spider is an ordinary Scrapy project spider: `scrapy crawl cbg` with settings pointing at the replica."""
+    scrapy = str(Path(sys.executable).with_name("scrapy"))
+    with serve(articles=20, seed=2) as base_url:
+        result = subprocess.run(
+            [scrapy, "crawl", "cbg", "-s", f"NEWSARCHIVE_BASE_URL={base_url}", "-s", f"NEWSARCHIVE_DB={tmp_path / 'x.db'}",
+             "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0"],
+            capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert len(rows(tmp_path / "x.db")) == 20
