@@ -21,7 +21,8 @@ Each fixer is a `fix_x(text) -> (text, count)` function in its own module. `repa
    Simplified. A document with that evidence also has its `?` checked for characters the mirror's GBK encoder
    could not hold (`losses.py`): counted in `lost`, never guessed.
 7. full-width punctuation, last among the conversions because it looks at the characters next to each mark.
-8. doubled punctuation, after 7 so that `,,` and `，,` fold alike.
+8. doubled punctuation, after 7, which widens a folded `,,` only where a mark touches CJK text: `，，`, `,,` and
+   `，,` (the second before a digit) then collapse alike.
 
 Gates are decided over the whole document (`repair_segments` sees all paragraphs at once); every fixer keeps the
 number of line breaks, except that CR and CRLF become LF.

@@ -16,7 +16,9 @@ _NBSP = re.compile(r"\xa0|&(?:amp;)?nbsp;?", re.IGNORECASE)
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u2060\ufeff]|(?<![\U0001f000-\U0001faff\u2600-\u27bf\ufe0f])\u200d")
 _INDENT = re.compile("^[\u3000 \t]*\u3000[\u3000 \t]*", re.MULTILINE)
 _TRAILING = re.compile("[ \t]+$", re.MULTILINE)
-_DOUBLED = re.compile(f"(?<=[{HAN}])([,，。、；])\\1(?!\\1)")
+_MARKS = ",，;；。、"
+_DOUBLED = re.compile(f"(?<=[{HAN}])([{_MARKS}])([{_MARKS}])(?=([{_MARKS}]?))")
+_FOLDED = {"，": ",", "；": ";"}
 
 
 def _sub(pattern: re.Pattern, replacement: str, text: str) -> tuple[str, int]:
@@ -71,7 +73,20 @@ def fix_trailing_spaces(text: str) -> tuple[str, int]:
 def fix_doubled_punctuation(text: str) -> tuple[str, int]:
     """A mark the mirror doubled after a Han character is written once; three or more are left (an ellipsis).
 
-    >>> fix_doubled_punctuation("今年9月，，中共中央。。")
-    ('今年9月，中共中央。', 2)
+    A doubled `，` that the corpus folded comes here as `，,` when only the first touched CJK text and regained its
+    full width (`据统计，,2016年`): the two are one mark in two widths, and the first, the restored one, stays.
+
+    >>> fix_doubled_punctuation("今年9月，，中共中央。。据统计，,2016年")
+    ('今年9月，中共中央。据统计，2016年', 3)
     """
-    return _sub(_DOUBLED, r"\1", text)
+    count = 0
+
+    def once(match: re.Match) -> str:
+        nonlocal count
+        first, second, third = (_FOLDED.get(c, c) for c in match.groups())
+        if first != second or third == first:
+            return match.group(0)
+        count += 1
+        return match.group(1)
+
+    return _DOUBLED.sub(once, text), count

@@ -12,7 +12,8 @@ GBK character read `syllable`. Put the bytes back, drop the inserted syllables, 
 
 When several bytes fit, the mirror's own habits narrow them (it annotates characters its Simplified → Traditional
 conversion produced, and every occurrence of them), then plausibility and the document's own characters and pairs
-rank them, and a word model parts readings that plausibility cannot (see docs/repairs.md).
+(outside the stretches that may be out of step) rank them, and a word model parts readings that plausibility cannot
+(see docs/repairs.md).
 
 Nothing is invented: when no candidate byte fits, when several fit about equally well, or when the re-decoded run is
 not clearly plausible Chinese, the run is left as it is and its `?` counted as lost.
@@ -47,7 +48,8 @@ _MAX_COMBINATIONS = 256
 _MARGIN = 4
 """Re-decodings scoring within this of the best are rivals that plausibility alone cannot part."""
 _LM_MARGIN = 3.0
-"""Natural-log odds (about 20 to 1) by which the word model must prefer the best-scored reading over every rival."""
+"""Natural-log odds (about 20 to 1) by which the word model must prefer the best-scored reading over every rival;
+twice that lets it prefer a rival scored within `_MARGIN`."""
 _MAX_WIDENED = 2
 """Folded full-width forms put back per recovery, at most."""
 _MIN_REGION_SHARE = 0.7
@@ -88,13 +90,7 @@ def recover_phantoms(text: str) -> PhantomResult:
     """
     if not has_phantoms(text):
         return PhantomResult(text, 0, 0, 0)
-    evidence = _Evidence(
-        folded=_FULLWIDTH.search(text) is None,
-        annotated=frozenset(_ANNOTATION.findall(text)),
-        plain=frozenset(m.group() for m in _PLAIN_HAN.finditer(text)),
-        characters=frozenset(text),
-        bigrams=frozenset(map("".join, zip(text, text[1:]))),
-    )
+    evidence = _Evidence.of(text)
     lines, recovered, lost, notes = [], 0, 0, 0
     for line in text.split("\n"):
         if SITE.search(line):
@@ -104,6 +100,36 @@ def recover_phantoms(text: str) -> PhantomResult:
             notes += a
         lines.append(line)
     return PhantomResult("\n".join(lines), recovered, lost, notes)
+
+
+def _in_step(text: str, folded: bool) -> str:
+    """The text without the stretches that may have been decoded out of step, cut at line breaks.
+
+    Those stretches run from a phantom to the ASCII character that ends its run (in a folded document, to the
+    end of the run after up to `_MAX_WIDENED` more, as recovery may take them in). Their characters are the
+    damage itself: counted as the document's own words, they outscored the true reading (`後勤盪稀H…` over
+    `後勤保障。全…`), and a stretch repeated in two paragraphs (a `摘要` line) did so twice.
+    """
+    reach = 1 + (_MAX_WIDENED if folded else 0)
+    lines = []
+    for line in text.split("\n"):
+        if not SITE.search(line):
+            lines.append(line)
+            continue
+        runs = _runs(line)
+        offsets = list(itertools.accumulate((len(r.source) + len(r.boundary) for r in runs), initial=0))
+        kept, position = [], 0
+        for index, run in enumerate(runs):
+            site = SITE.search(run.source) if run.sites else None
+            if site is None:
+                continue
+            start = offsets[index] + site.start()
+            if start > position:
+                kept.append(line[position:start])
+            position = max(position, offsets[min(index + reach, len(runs))])
+        kept.append(line[position:])
+        lines.append("\n".join(kept))
+    return "\n".join(lines)
 
 
 # --- one line -------------------------------------------------------------------------------------------------
@@ -123,6 +149,18 @@ class _Evidence:
     plain: frozenset
     characters: frozenset
     bigrams: frozenset
+
+    @classmethod
+    def of(cls, text: str) -> _Evidence:
+        folded = _FULLWIDTH.search(text) is None
+        known = _in_step(text, folded)
+        return cls(
+            folded=folded,
+            annotated=frozenset(_ANNOTATION.findall(known)),
+            plain=frozenset(m.group() for m in _PLAIN_HAN.finditer(known)),
+            characters=frozenset(known),
+            bigrams=frozenset(map("".join, zip(known, known[1:]))),
+        )
 
 
 @dataclass(frozen=True)
@@ -159,7 +197,12 @@ class _Buffer:
 
 
 def _recover_line(line: str, evidence: _Evidence) -> tuple[str, int, int, int]:
-    runs = _runs(line)
+    return _recover_runs(_runs(line), evidence)
+
+
+def _recover_runs(runs: list[_Run], evidence: _Evidence) -> tuple[str, int, int, int]:
+    """The runs' text with what can be recovered recovered, and the counts of recovered and lost phantoms and of
+    the annotations dropped with them."""
     out: list[str] = []
     recovered = lost = notes = 0
     i = 0
@@ -240,9 +283,15 @@ def _recover_from(runs: list[_Run], i: int, evidence: _Evidence) -> tuple[str, i
     """Recover the run at `i`: the text that replaces it (and the runs it took in), or None.
 
     The out-of-step stretch ends at the run's boundary when that is the trail byte read as ASCII (it is then taken
-    into the buffer as one byte), or right before it. Or the boundary is a full-width form the corpus folded after
-    the mirror decoded out of step: put back as two bytes, it lets the next run join in. Each reading that decodes
-    is a candidate; they are compared over the same stretch of text, and one must clearly win.
+    into the buffer as one byte), or right before it. Or, in a folded document, the boundary is a full-width form
+    the corpus folded after the mirror decoded out of step: put back as two bytes, it lets the next run join in.
+    Elsewhere an ASCII character is what it is (`於2021` taken as `於２0` was a rival no judge could part).
+
+    Each reading that decodes is a candidate; they are compared over the same stretch of text, and one must clearly
+    win. The stretch reaches as far as the longest candidate could go on, and each candidate is followed by the
+    runs after it as recovery would leave them (recovered on their own, annotations dropped): left raw, their own
+    phantoms made a wrong longer reading look better (`能夠撸吕m8個…遵守` over `能夠連續8個…遵?jiā)豊`), and a
+    reading back in step at a boundary then reads the same as one that goes on through it.
     """
     pieces: list = list(runs[i].pieces)
     source = runs[i].source
@@ -253,7 +302,7 @@ def _recover_from(runs: list[_Run], i: int, evidence: _Evidence) -> tuple[str, i
         accepted = _accept(_Buffer((*pieces, *tail), source + tail), evidence)
         if accepted is not None:
             candidates.append((used, accepted + ("" if tail else last.boundary)))
-        wide = _widen(last.boundary)
+        wide = _widen(last.boundary) if evidence.folded else None
         if wide is None or i + used >= len(runs):
             break
         pieces += [wide, *runs[i + used].pieces]
@@ -263,10 +312,16 @@ def _recover_from(runs: list[_Run], i: int, evidence: _Evidence) -> tuple[str, i
     end = max(used for used, _ in candidates)
     spans = {}
     for used, text in candidates:
-        span = text + "".join(r.source + r.boundary for r in runs[i + used : i + end])
+        rest = _recover_runs(runs[i + used : i + end + _MAX_WIDENED + 1], evidence)[0]
+        span = _without_notes(text + rest)
         spans.setdefault(span.translate(_FOLD) if evidence.folded else span, (text, used))
     winner = _choose([(_plain_score(span, evidence), span) for span in spans])
     return spans[winner] if winner is not None else None
+
+
+def _without_notes(text: str) -> str:
+    """`text` without the annotations that the pinyin strip will drop."""
+    return _ANNOTATION.sub(lambda m: m.group(1) if is_reading(m.group(2), m.group(1)) else m.group(0), text)
 
 
 def _widen(char: str) -> str | None:
@@ -329,7 +384,10 @@ def _choose(scored: list[tuple[int, str]]) -> str | None:
     Texts within `_MARGIN` of the best score are rivals that plausibility cannot part. Rivals that differ only by
     Traditional variants of one Simplified character (嬰 and 孆) are one reading, since the mirror's text goes back
     to Simplified; the best-scored of them stands for it. Between different readings, the word model must prefer
-    the best-scored one over every other by `_LM_MARGIN`: the two judges must agree.
+    the best-scored one over every other by `_LM_MARGIN`: the two judges must agree. Or it prefers a rival by twice
+    that (about 400 to 1), which overrules a lead inside the margin: the score's edge there is the document's
+    evidence that one candidate is on the mirror's list (記 annotated elsewhere), which says nothing against the
+    other (`累計` over `累記`).
     """
     best = max(score for score, _ in scored)
     readings: dict[str, tuple[int, str]] = {}
@@ -342,7 +400,7 @@ def _choose(scored: list[tuple[int, str]]) -> str | None:
     ranked = sorted(((word_logprob(key), key) for key in readings), reverse=True)
     (first, key), (second, _) = ranked[0], ranked[1]
     score, text = readings[key]
-    if first - second < _LM_MARGIN or score < best:
+    if first - second < (_LM_MARGIN if score >= best else 2 * _LM_MARGIN):
         return None
     return text
 
