@@ -90,11 +90,13 @@ def copy_of(entry: Entry, html: str, rng: random.Random) -> MirrorCopy | None:
     misaligned = rng.random() < 0.5
     fold = rng.random() < 0.7 and _folds_are_recoverable(truth_text)
     doubled = rng.random() < 0.5
-    dictionary = _dictionary(corrupt, truth_text, rng, misaligned)
-    if not dictionary:
-        return None
     html = _HEAD_META.sub("", html).replace("<head>\n", '<head>\n<meta charset="utf-8">\n', 1)
     pieces = _TAG.split(html)
+    # The annotated share is measured over all the page's text, as a cleaner sees it, boilerplate included.
+    page_text = "\n".join(piece for piece in pieces[::2] if _HAN.search(piece))
+    dictionary = _dictionary(corrupt, truth_text, page_text, rng, misaligned)
+    if not dictionary:
+        return None
     doubled_marks = 0
     for i in range(0, len(pieces), 2):
         if not _HAN.search(pieces[i]):
@@ -121,13 +123,13 @@ def copy_of(entry: Entry, html: str, rng: random.Random) -> MirrorCopy | None:
     return MirrorCopy(entry, tuple(damages), html.encode("utf-8"))
 
 
-def _dictionary(corrupt, text: str, rng: random.Random, misaligned: bool) -> list[str] | None:
-    """The characters to annotate: a random share of those s2t changes, raised until the annotated share of all
-    Han characters is inside ``ANNOTATED`` (None if it never is: too few convertible characters)."""
+def _dictionary(corrupt, story: str, page: str, rng: random.Random, misaligned: bool) -> list[str] | None:
+    """The characters to annotate: a random share of those s2t changes in the story, raised until the annotated
+    share of all Han characters on the page is inside ``ANNOTATED`` (None if it never is)."""
     ratio = rng.uniform(0.15, 0.3)
     while ratio <= 1:
-        dictionary = corrupt.mirror_dictionary(text, rng, ratio, misaligned)
-        damaged = corrupt.mirror_artifact(text, rng, nfkc=False, dictionary=dictionary).data
+        dictionary = corrupt.mirror_dictionary(story, rng, ratio, misaligned)
+        damaged = corrupt.mirror_artifact(page, rng, nfkc=False, dictionary=dictionary).data
         share = len(_ANNOTATION.findall(damaged)) / max(1, len(_HAN.findall(damaged)))
         if ANNOTATED[0] <= share <= ANNOTATED[1]:
             return dictionary
