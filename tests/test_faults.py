@@ -195,8 +195,10 @@ def test_greedy_crawl_drops_every_trap_and_stops_the_calendar(greedy):
 def test_memory_stays_bounded(faulty):
     print(f"\nfault crawl: peak RSS {faulty['peak_rss'] / 2**20:.0f} MB, memusage/max "
           f"{faulty['stats']['memusage/max'] / 2**20:.0f} MB, {faulty['seconds']:.1f} s")
+    # The sampled RSS of the crawl process is the measure. Scrapy's memusage/max reads ru_maxrss, which Linux carries
+    # over from the forking parent (this test run, hundreds of MB by now), so it only says the crawl reported memory.
     assert faulty["peak_rss"] < MEMORY_LIMIT_MB * 2**20, faulty["peak_rss"] / 2**20
-    assert faulty["stats"]["memusage/max"] < MEMORY_LIMIT_MB * 2**20
+    assert faulty["stats"]["memusage/max"] > 0
 
 
 def test_hanging_responses_cost_the_timeout_only(faulty):
