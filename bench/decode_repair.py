@@ -2,7 +2,11 @@
 
 Throughput uses the developers' corpus (../shared/devdata/daniel-zh-dev/html) when it is there, else synthetic
 Chinese pages built here. Every figure is a median over repetitions, measured in the same run as its baselines.
-Recovery rates need the corpus's reference paragraphs and are skipped without it. Run: `python -m bench.decode_repair`.
+
+The repair is measured twice: on whole pages (markup and all, as the throughput table does), and as the pipeline
+calls it, once per page on the text segments `clean_page` extracted (recorded from real `clean_page` calls on the
+corpus pages and on the replica's cbg.cn articles, whose profile says the site publishes Simplified). Recovery rates
+need the corpus's reference paragraphs and are skipped without it. Run: `python -m bench.decode_repair`.
 """
 
 from __future__ import annotations
@@ -14,17 +18,17 @@ import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
+from unittest import mock
 
 from charset_normalizer import from_bytes
 
+from pipelines import clean
 from pipelines.decode import decode
 from pipelines.plausibility import COMMON_SIMPLIFIED, HANZI
+from pipelines.profile import load_profile
+from pipelines.repair import RepairConfig, fast_path, repair, repair_segments
 from pipelines.repair.mojibake import fix_cjk_mojibake, fix_latin_mojibake
-
-try:
-    from pipelines.repair import repair
-except ImportError:  # the composed repair is another module's; until it exists, decoding is measured alone
-    repair = None
+from replica import Replica
 
 DANIEL = Path(__file__).resolve().parent.parent.parent / "shared" / "devdata" / "daniel-zh-dev"
 REPEAT = 5
@@ -146,8 +150,7 @@ def _throughput(pages: list[bytes], function: Callable[[bytes], object]) -> floa
 
 
 def _decode_and_repair(data: bytes, content_type: str | None = None) -> str:
-    text = decode(data, content_type).text
-    return repair(text)[0] if repair is not None else text
+    return repair(decode(data, content_type).text)[0]
 
 
 def _mixed(page: bytes) -> bytes:
@@ -165,9 +168,9 @@ def run() -> list[str]:
     texts = [page.decode("utf-8", errors="replace") for page in pages]
     gbk_pages = [text.encode("gb18030", errors="replace") for text in texts]
     mixed_pages = [_mixed(page) for page in pages]
-    task = "decode + repair" if repair is not None else "decode only (pipelines.repair.repair not importable)"
     header = f"  {'MB/s':26s} {'decode':>8s} {'decode + repair':>16s} {'bytes.decode':>13s} {'charset-normalizer':>19s}"
-    lines = [f"decode_repair: {origin}, {sum(map(len, pages)) / 1e6:.2f} MB, median of {REPEAT} runs; {task}", header]
+    lines = [f"decode_repair: {origin}, {sum(map(len, pages)) / 1e6:.2f} MB, median of {REPEAT} runs; whole pages",
+             header]
     rows = [
         ("clean utf-8", pages, None, "utf-8"),
         ("gbk under a utf-8 header", gbk_pages, "text/html; charset=utf-8", "gb18030"),
@@ -175,7 +178,7 @@ def run() -> list[str]:
     ]
     for name, data, content_type, codec in rows:
         ours = _throughput(data, lambda d: decode(d, content_type))
-        repaired = _throughput(data, lambda d: _decode_and_repair(d, content_type)) if repair is not None else ours
+        repaired = _throughput(data, lambda d: _decode_and_repair(d, content_type))
         plain = _throughput(data, lambda d: d.decode(codec, errors="replace"))
         detector = _throughput(data, lambda d: from_bytes(d).best())
         lines.append(f"  {name:26s} {ours:8.1f} {repaired:16.1f} {plain:13.1f} {detector:19.2f}")
@@ -183,13 +186,66 @@ def run() -> list[str]:
     whole = _median_seconds(lambda: _decode_and_repair(page)) * 1000
     alone = _median_seconds(lambda: decode(page)) * 1000
     plain = _median_seconds(lambda: page.decode("utf-8")) * 1000
-    lines.append(f"  {len(page) / 1000:.1f} KB clean page: {task} {whole:.3f} ms, decode alone {alone:.3f} ms,"
-                 f" bytes.decode {plain:.3f} ms")
+    lines.append(f"  {len(page) / 1000:.1f} KB clean page (synthetic): decode + repair {whole:.3f} ms ="
+                 f" {whole / plain:.0f}x bytes.decode; decode alone {alone:.3f} ms, bytes.decode {plain:.3f} ms")
+    lines += _segment_lines([(page, None, None) for page in pages], origin)
+    lines += _segment_lines(_replica_pages(), f"{PAGES} replica cbg.cn articles (cbg profile)")
     if (DANIEL / "reference").is_dir():
         lines += _recovery_lines(reference_paragraphs())
     else:
         lines.append("  recovery rates: skipped, ../shared/devdata/daniel-zh-dev is absent")
     return lines
+
+
+Call = tuple[list[str], RepairConfig, bool]
+
+
+def pipeline_calls(pages: list[tuple[bytes, str | None, str | None]]) -> list[Call]:
+    """The `repair_segments` calls that `clean_page` makes for these (data, url, content type), as it makes them."""
+    calls = []
+
+    def record(segments, config=RepairConfig(), simplified_site=False):
+        calls.append((list(segments), config, simplified_site))
+        return repair_segments(segments, config, simplified_site)
+
+    with mock.patch.object(clean, "repair_segments", record):
+        for data, url, content_type in pages:
+            clean.clean_page(data, url=url, content_type=content_type)
+    return calls
+
+
+def _replica_pages(count: int = PAGES) -> list[tuple[bytes, str, str]]:
+    base = load_profile("cbg").base_url
+    replica = Replica(articles=count, seed=1)
+    answers = ((entry.path, replica.page(entry.path)) for entry in replica.entries)
+    return [(page.body, base + path, page.content_type) for path, page in answers if page.kind == "article"]
+
+
+def _segment_lines(pages: list[tuple[bytes, str | None, str | None]], origin: str) -> list[str]:
+    """Per page: `repair_segments` on the page's extracted segments, beside `bytes.decode` and charset-normalizer of
+    the same text as UTF-8, and `decode` of the page; medians over the pages of each page's median."""
+    calls = pipeline_calls(pages)
+    if not calls:
+        return [f"  repair of extracted segments: {origin}: no page was extracted"]
+    data = ["\n".join(segments).encode("utf-8") for segments, _, _ in calls]
+    repair_ms = [_median_seconds(lambda c=c: repair_segments(*c)) * 1000 for c in calls]
+    plain_ms = [_median_seconds(lambda d=d: d.decode("utf-8")) * 1000 for d in data]
+    detector_ms = [_median_seconds(lambda d=d: from_bytes(d).best()) * 1000 for d in data]
+    decode_ms = [_median_seconds(lambda p=p: decode(p[0], p[2])) * 1000 for p in pages]
+    fast = sum(fast_path("\n".join(segments), config, site) for segments, config, site in calls)
+    median = statistics.median
+    return [
+        f"  repair as clean_page calls it, on the extracted segments of {origin}:",
+        f"    {len(calls)} pages, median {median(map(len, data)) / 1000:.1f} KB of text, {fast} on the fast path;"
+        f" repair_segments median {median(repair_ms):.3f} ms (p90 {_p90(repair_ms):.3f},"
+        f" {sum(map(len, data)) / sum(repair_ms) / 1000:.1f} MB/s) = {median(repair_ms) / median(plain_ms):.0f}x"
+        f" bytes.decode of the text ({median(plain_ms):.4f} ms); charset-normalizer {median(detector_ms):.3f} ms;"
+        f" decode of the page {median(decode_ms):.3f} ms",
+    ]
+
+
+def _p90(values: list[float]) -> float:
+    return sorted(values)[int(0.9 * (len(values) - 1))]
 
 
 def _recovery_lines(paragraphs: list[str]) -> list[str]:

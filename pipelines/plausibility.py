@@ -61,7 +61,7 @@ _ODD_SYMBOLS = re.compile(
 )
 
 
-def _rare_pattern() -> re.Pattern[str]:
+def _rare_chars() -> str:
     """Hanzi outside the common set, and the symbol rows, private use and C1 controls: what costs 3 or more."""
     rare = [c for c in map(chr, range(0x4E00, 0xA000)) if c not in COMMON_HANZI]
     ranges, start = [], rare[0]
@@ -70,11 +70,13 @@ def _rare_pattern() -> re.Pattern[str]:
             ranges.append(start if start == previous else f"{start}-{previous}")
             start = current
     extra = "\u0080-\u009f\u3400-\u4dbf\ue000-\uf8ff\uf900-\ufaff\U00020000-\U0003134f"
-    return re.compile(f"[{''.join(ranges)}{extra}]|{_ODD_SYMBOLS.pattern}")
+    return f"{''.join(ranges)}{extra}{_ODD_SYMBOLS.pattern[1:-1]}"
 
 
-#: Finds a character with `char_cost` of 3 or more (except unassigned ones): a fast pre-check for repairs.
-RARE = _rare_pattern()
+#: The characters with `char_cost` of 3 or more (except unassigned ones), as the body of a character class.
+RARE_CHARS = _rare_chars()
+#: Finds one of them: a fast pre-check for repairs.
+RARE = re.compile(f"[{RARE_CHARS}]")
 
 _PRINTABLE_ASCII = re.compile(r"[\x20-\x7e\t\n\r]+")
 

@@ -16,7 +16,7 @@ from pipelines.repair import repair
 
 CASES = Path(__file__).resolve().parent / "cases"
 KEYS = {"label", "input", "expected", "comment"}
-OWN = {"pinyin", "phantoms", "simplified", "punctuation", "invisibles", "negative"}
+OWN = {"pinyin", "phantoms", "simplified", "punctuation", "invisibles", "negative", "fastpath"}
 
 
 def _case_files() -> list[Path]:

@@ -7,10 +7,16 @@ from __future__ import annotations
 
 import random
 import re
+import subprocess
+from pathlib import Path
 
+import opencc
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pipelines.repair import Explanation, RepairConfig, repair, repair_segments
+from pipelines.repair import Explanation, RepairConfig, repair, repair_segments, run_fixers
+from pipelines.repair.fastpath import untouched
 from pipelines.repair.invisibles import (
     fix_doubled_punctuation,
     fix_indentation,
@@ -23,7 +29,8 @@ from pipelines.repair.phantoms import fix_phantoms, recover_phantoms
 from pipelines.repair.pinyin import fix_pinyin_annotations, measure
 from pipelines.repair.punctuation import fix_fullwidth_punctuation
 from pipelines.repair.readings import SYLLABLE, to_simplified
-from pipelines.repair.simplified import fix_to_simplified
+from pipelines.repair.simplified import PHRASE_ONLY, convertible, fix_to_simplified
+from tests.test_repair_properties import load_documents
 from replica.corrupt import (
     fold_width,
     gbk_as_big5,
@@ -142,6 +149,95 @@ def test_confidence_falls_with_losses():
     assert Explanation(lost=0).confidence(100) == 1.0
     assert Explanation(lost=1).confidence(1000) == 0.99
     assert Explanation(lost=50).confidence(100) == 0.0
+
+
+# --- the fast path ---------------------------------------------------------------------------------------------
+
+# Pieces of text next to and on each condition of the fast path: clean words and marks, every fixer's trigger, and
+# the characters that look like one (rare hanzi, Big5 and GBK marker pairs, `……`, phrase-only characters).
+PIECES = [
+    "重庆", "新闻", "记者", "今年", "发布", "时间", "中国", "报道", "我们", "的", "区",
+    "，", "。", "、", "；", "：", "？", "！", "“", "”", "……", "——", "·", "（", "）", "－",
+    ",", ";", ":", "!", "?", "(", ")", "%", "~", "a", "Q", "2", "10:30", "1,000", "http://a.cn/x?y=1", " ", "\t", "\n",
+    "\r", "\r\n", "\xa0", "\u3000", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "👍", "🔥",
+    "&nbsp;", "&amp;nbsp;", "&NBSP", "&amp;", "&",
+    "當(dāng)", "前", "(yè)", "?nèi)", "杂性", "S多", "?bào)", "(ltd)", "(2020)", "(qq群)", "(dang1)",
+    "重慶", "日報", "臺", "國", "為", "體", "網絡",
+    "什么", "覆盖", "深沈", "憑藉", "瞭解", "甦醒", "彷彿", "衹", "哩", "俱", "坏",
+    "綦", "碚", "忡", "璨", "撅", "酮", "頁", "㐀", "𠀀", "𠗣", "\ue000", "ㄅ", "│", "Ω", "а",
+    "鍙戝竷", "鏃堕棿", "弊模漆", "Ã©", "å\x8f\x91", "é", "€", "°", "锟斤拷", "\ufffd",
+]
+CONFIGS = [RepairConfig(), RepairConfig(to_simplified=True), RepairConfig(to_simplified=False),
+           RepairConfig(latin_mojibake=False, cjk_mojibake=False, line_breaks=False)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join), st.booleans(), st.sampled_from(CONFIGS))
+def test_fast_path_changes_no_result(text, simplified_site, config):
+    assert repair(text, config, simplified_site) == run_fixers(text, config, simplified_site)
+
+
+@pytest.fixture(scope="module")
+def references(daniel_dir) -> list[str]:
+    return ["\n".join(document) for document in load_documents(daniel_dir)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_fast_path_changes_no_result_on_the_references(references, data):
+    text = data.draw(st.sampled_from(references))
+    for _ in range(data.draw(st.integers(0, 3))):
+        at = data.draw(st.integers(0, len(text)))
+        text = text[:at] + data.draw(st.sampled_from(PIECES)) + text[at:]
+    simplified_site = data.draw(st.booleans())
+    assert repair(text, simplified_site=simplified_site) == run_fixers(text, simplified_site=simplified_site)
+
+
+def test_clean_references_take_the_fast_path(references):
+    # 99 of 100 on 2026-11-26: the other has no-break spaces, which the nbsp fixer exists to make spaces
+    assert sum(untouched(text) for text in references) >= 0.95 * len(references)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "重庆綦江区、北碚区今日发布通知，綦江河水位平稳。",  # two rare hanzi near each other: a swap window
+        "他说：“这……这是真的吗？”",  # `……`: a Latin-1 mojibake pair to MacRoman and windows-1252
+        "星光璀璨，夺目耀眼。",  # 璨， spell a UTF-8 lead and continuation byte in Big5
+        "请加入读者群(qq群号见文末)参与讨论。",  # `(q` may open an annotation
+        "什么是覆盖率？",  # 么 and 覆 are changed by t2s inside some phrases
+    ],
+)
+def test_clean_text_that_looks_like_a_trigger_takes_the_fast_path(text):
+    assert untouched(text) and untouched(text, simplified=True)
+    assert repair(text, simplified_site=True) == (text, {"lost": 0})
+
+
+def test_fast_path_sends_evidence_the_long_way():
+    assert not untouched("深沈的夜色", simplified=True)  # a t2s phrase: 深沈 → 深沉
+    assert untouched("深沈的夜色")  # t2s does not run without evidence
+    assert not untouched("重慶", simplified=True)
+    assert not untouched("重庆𠗣", simplified=True)  # beyond the BMP: t2s makes it 㓆
+    assert not untouched("第一段 \n第二段") and not untouched("正文\t") and not untouched("\u3000正文")
+
+
+def test_phrase_only_characters_are_those_of_the_installed_opencc(tmp_path):
+    """`PHRASE_ONLY` and `convertible()` must cover every character t2s changes, alone or in a phrase of its
+    tables, for the fast path to be exact. The tables are read with the tool that OpenCC's package ships."""
+    clib = Path(opencc.__file__).parent / "clib"
+    tool, tables = clib / "bin" / "opencc_dict", clib / "share" / "opencc"
+    if not tool.exists():
+        pytest.skip("this build of OpenCC ships no opencc_dict tool to read its tables with")
+    alone, needed = convertible(), set()
+    for name in ("TSPhrases", "TSCharacters", "TSCharactersExt", "CJK_Compatibility_Ideographs"):
+        dump = tmp_path / f"{name}.txt"
+        subprocess.run([tool, "-i", tables / f"{name}.ocd2", "-o", dump, "-f", "ocd2", "-t", "text"], check=True)
+        for line in dump.read_text(encoding="utf-8").splitlines():
+            key = line.split("\t")[0]
+            converted = to_simplified(key)
+            assert len(converted) == len(key) or set(key) & (alone | set(PHRASE_ONLY)), key
+            needed |= {k for k, c in zip(key, converted) if k != c and k not in alone}
+    assert needed == set(PHRASE_ONLY)
 
 
 # --- the seed --------------------------------------------------------------------------------------------------

@@ -14,11 +14,12 @@ from pipelines.repair.readings import HAN
 _CR = re.compile(r"\r\n?")
 _NBSP = re.compile(r"\xa0|&(?:amp;)?nbsp;?", re.IGNORECASE)
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u2060\ufeff]|(?<![\U0001f000-\U0001faff\u2600-\u27bf\ufe0f])\u200d")
-_INDENT = re.compile("^[\u3000 \t]*\u3000[\u3000 \t]*", re.MULTILINE)
+INDENT = re.compile("^[\u3000 \t]*\u3000[\u3000 \t]*", re.MULTILINE)
 _TRAILING = re.compile("[ \t]+$", re.MULTILINE)
-_MARKS = ",，;；。、"
-_DOUBLED = re.compile(f"(?<=[{HAN}])([{_MARKS}])([{_MARKS}])(?=([{_MARKS}]?))")
-_FOLDED = {"，": ",", "；": ";"}
+MARKS = ",，;；。、"
+"""The marks a mirror doubled; `FOLDED` says which are one mark in two widths."""
+FOLDED = {"，": ",", "；": ";"}
+_DOUBLED = re.compile(f"(?<=[{HAN}])([{MARKS}])([{MARKS}])(?=([{MARKS}]?))")
 
 
 def _sub(pattern: re.Pattern, replacement: str, text: str) -> tuple[str, int]:
@@ -58,7 +59,7 @@ def fix_indentation(text: str) -> tuple[str, int]:
     >>> fix_indentation("\u3000\u3000今年9月")
     ('今年9月', 1)
     """
-    return _sub(_INDENT, "", text)
+    return _sub(INDENT, "", text)
 
 
 def fix_trailing_spaces(text: str) -> tuple[str, int]:
@@ -83,7 +84,7 @@ def fix_doubled_punctuation(text: str) -> tuple[str, int]:
 
     def once(match: re.Match) -> str:
         nonlocal count
-        first, second, third = (_FOLDED.get(c, c) for c in match.groups())
+        first, second, third = (FOLDED.get(c, c) for c in match.groups())
         if first != second or third == first:
             return match.group(0)
         count += 1

@@ -24,18 +24,17 @@ from pipelines.repair.mojibake_swaps import SWAPS, repair_swapped
 from pipelines.repair.mojibake_utf8 import UTF8_MISREADS, repair_utf8_misread
 
 
-def _latin_markers() -> re.Pattern[str]:
-    """A UTF-8 lead byte then a continuation byte, as Latin-1, windows-1252 or MacRoman show them."""
-    leads, continuations = set(), set()
-    for codec in ("latin-1", "cp1252", "mac_roman"):
-        leads.update(bytes([b]).decode(codec, errors="ignore") for b in range(0xC2, 0xF5))
-        continuations.update(bytes([b]).decode(codec, errors="ignore") for b in range(0x80, 0xC0))
-    leads.discard("")
-    continuations.discard("")
-    return re.compile(f"[{re.escape(''.join(sorted(leads)))}][{re.escape(''.join(sorted(continuations)))}]")
+def _latin_bytes(low: int, high: int) -> str:
+    """The characters that bytes low..high-1 show as in Latin-1, windows-1252 or MacRoman, as a class body."""
+    chars = {bytes([b]).decode(codec, errors="ignore") for codec in ("latin-1", "cp1252", "mac_roman") for b in
+             range(low, high)}
+    chars.discard("")
+    return re.escape("".join(sorted(chars)))
 
 
-_LATIN_MARKERS = _latin_markers()
+#: A UTF-8 lead byte and a continuation byte, as Latin-1, windows-1252 or MacRoman show them (class bodies).
+LATIN_LEADS, LATIN_CONTINUATIONS = _latin_bytes(0xC2, 0xF5), _latin_bytes(0x80, 0xC0)
+_LATIN_MARKERS = re.compile(f"[{LATIN_LEADS}][{LATIN_CONTINUATIONS}]")
 
 
 def fix_latin_mojibake(text: str) -> tuple[str, int]:

@@ -39,12 +39,16 @@ def windows(pattern: re.Pattern[str], text: str, reach: int, least: int):
     """(low, high) around each cluster of at least `least` matches of `pattern`, widened by `reach` on both sides:
     the only places the slower span search needs to look at. Matches closer than twice `reach` share a cluster, so
     windows never overlap."""
-    spots = [match.start() for match in pattern.finditer(text)]
+    return clusters([match.start() for match in pattern.finditer(text)], len(text), reach, least)
+
+
+def clusters(spots: list[int], length: int, reach: int, least: int):
+    """`windows` for the match starts `spots` (ascending) of a text of `length` characters."""
     cluster: list[int] = []
     for spot in [*spots, None]:
         if cluster and (spot is None or spot - cluster[-1] > 2 * reach):
             if len(cluster) >= least:
-                yield max(0, cluster[0] - reach), min(len(text), cluster[-1] + reach + 1)
+                yield max(0, cluster[0] - reach), min(length, cluster[-1] + reach + 1)
             cluster = []
         if spot is not None:
             cluster.append(spot)

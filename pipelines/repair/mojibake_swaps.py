@@ -24,7 +24,7 @@ from pipelines.repair.mojibake_spans import LOST, Misread, two_bytes, windows
 SWAPS = (Misread("gbk read as big5", "big5hkscs", "gb18030"), Misread("big5 read as gbk", "gb18030", "big5hkscs"))
 
 # How far apart the rare characters of one damaged span can be, and how far the search reaches beyond them.
-_REACH = 16
+REACH = 16
 # A stretch inside a line must gain at least this much (in `char_cost` units) to be considered: about three rare
 # characters turning common, or one private-use character.
 _SWAP_GAIN = 3
@@ -59,7 +59,7 @@ def repair_swapped(text: str, misread: Misread) -> tuple[str, int]:
     plausible once swapped has at least two of them close together, and clean text has few.
     """
     pieces, repaired, position = [], 0, 0
-    for low, high in windows(RARE, text, _REACH, 2):
+    for low, high in windows(RARE, text, REACH, 2):
         for start, end in _units(text, misread, low, high):
             fixed, count = _repair_unit(text[start:end], misread)
             if count:

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from pipelines.plausibility import COMMON_HANZI, clearly_more_plausible, implausibility
-from pipelines.repair.mojibake_spans import LOST, Misread, two_bytes, windows
+from pipelines.repair.mojibake_spans import LOST, Misread, clusters, two_bytes
 
 UTF8_MISREADS = (Misread("utf-8 read as gbk", "gb18030", "utf-8"), Misread("utf-8 read as big5", "big5hkscs", "utf-8"))
 
@@ -21,10 +21,10 @@ _REACH = 4
 
 
 @lru_cache(maxsize=4)
-def _utf8_markers(codec: str) -> re.Pattern[str]:
-    """Two characters whose bytes in `codec` read as a UTF-8 lead byte of a three-byte character (E0-EF) and a
-    continuation byte, then a character that starts with a continuation byte: a UTF-8 misreading shows this at least
-    every other character, clean text hardly ever."""
+def utf8_marker_chars(codec: str) -> tuple[str, str]:
+    """Two character classes (bodies): characters whose bytes in `codec` read as a UTF-8 lead byte of a three-byte
+    character (E0-EF) and a continuation byte, and characters that start with a continuation byte. A UTF-8
+    misreading shows the first followed by the second at least every other character, clean text hardly ever."""
     leads, followers = [], []
     for first in range(0x80, 0xF0):
         for second in range(0x40, 0xFF):
@@ -38,13 +38,26 @@ def _utf8_markers(codec: str) -> re.Pattern[str]:
                 leads.append(ch)
             if first < 0xC0:
                 followers.append(ch)
-    return re.compile(f"(?=[{re.escape(''.join(leads))}][{re.escape(''.join(followers))}])")
+    return re.escape("".join(leads)), re.escape("".join(followers))
 
 
-def repair_utf8_misread(text: str, misread: Misread) -> tuple[str, int]:
-    """Re-decode the spans of `text` that are UTF-8 bytes shown in `misread.wrong`; (text, spans repaired)."""
+@lru_cache(maxsize=4)
+def _utf8_markers(codec: str) -> re.Pattern[str]:
+    """Where a UTF-8 misreading in `codec` may start (`utf8_marker_chars`). The lead is matched, not looked ahead
+    for, so that the search can skip to candidate characters: the match starts are the same."""
+    leads, followers = utf8_marker_chars(codec)
+    return re.compile(f"[{leads}](?=[{followers}])")
+
+
+def repair_utf8_misread(text: str, misread: Misread, markers: list[int] | None = None) -> tuple[str, int]:
+    """Re-decode the spans of `text` that are UTF-8 bytes shown in `misread.wrong`; (text, spans repaired).
+
+    `markers`: where `utf8_marker_chars` pairs start, when the caller has found them already (`fastpath`).
+    """
+    if markers is None:
+        markers = [match.start() for match in _utf8_markers(misread.wrong).finditer(text)]
     pieces, repaired, position = [], 0, 0
-    for low, high in windows(_utf8_markers(misread.wrong), text, _REACH, 1):
+    for low, high in clusters(markers, len(text), _REACH, 1):
         for start, end in _double_byte_runs(text, misread.wrong, low, high):
             after_loss, before_loss = text[start - 1:start] == "\ufffd", text[end:end + 1] == "\ufffd"
             for span_start, span_end, candidate in _utf8_spans(text[start:end], misread.wrong, after_loss, before_loss):

@@ -11,14 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipelines.repair.readings import HAN, SYLLABLE, is_reading
+from pipelines.repair.readings import HAN, SYLLABLE, TONE_LETTERS, is_reading
 
 MIN_RATIO = 0.03
 MAX_RATIO = 0.40
 """Annotated share of Han characters that marks a mirror (portal.md §2)."""
 
 ANNOTATION = re.compile(rf"([{HAN}])\(({SYLLABLE})\)")
-_PRECHECK = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêḿńňǹ]")
+PRECHECK = re.compile(rf"\([a-z{TONE_LETTERS}]")
+"""An opening parenthesis and a pinyin letter: no annotation without one."""
 _HAN_CHAR = re.compile(f"[{HAN}]")
 
 
@@ -38,7 +39,7 @@ class AnnotationStats:
 
 def measure(text: str) -> AnnotationStats:
     """How many characters carry a valid reading in parentheses, out of how many Han characters."""
-    if not _PRECHECK.search(text):
+    if not PRECHECK.search(text):
         return AnnotationStats(0, 0)
     annotated = sum(1 for m in ANNOTATION.finditer(text) if is_reading(m.group(2), m.group(1)))
     return AnnotationStats(annotated, len(_HAN_CHAR.findall(text)))
@@ -49,7 +50,7 @@ def strip_annotations(text: str) -> tuple[str, int]:
 
     The composition calls this once it has gated the whole document; use `fix_pinyin_annotations` otherwise.
     """
-    if not _PRECHECK.search(text):
+    if not PRECHECK.search(text):
         return text, 0
     count = 0
 

@@ -19,7 +19,9 @@ CJK = HAN + "\u3000-\u303f\u2018-\u201d\u2026\u2014\uff01-\uff5e"
 """Han, CJK punctuation (。、《》【】「」), curly quotes, ellipsis, em dash and full-width forms."""
 
 _FULLWIDTH = re.compile("[\uff01-\uff5e]")
-_FOLD_EVIDENCE = re.compile(f"[{HAN}][,:;!?]|[,:;!?][{HAN}]")
+FOLD_MARKS = ",:;!?"
+"""The folded marks whose touching a Han character is evidence of folding."""
+_FOLD_EVIDENCE = re.compile(f"[{HAN}][{FOLD_MARKS}]|[{FOLD_MARKS}][{HAN}]")
 _MARK = re.compile("[,:;!?%~]")
 _PAREN = re.compile(r"\(([^()\n]*)\)")
 _CJK_CHAR = re.compile(f"[{CJK}]")

@@ -35,6 +35,7 @@ def to_traditional(text: str) -> str:
     return _S2T.convert(text)
 
 
+@lru_cache(maxsize=1 << 14)
 def readings(char: str) -> frozenset[str]:
     """Every spelling of every reading of `char` and of its Simplified form."""
     forms = {char, to_simplified(char)}

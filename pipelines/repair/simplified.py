@@ -9,11 +9,32 @@ stay as it was written.
 from __future__ import annotations
 
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from pipelines.repair.readings import to_simplified, to_traditional
 
 # Characters on each side of a phrase-rule change that must convert back to the original text.
 WINDOW = 2
+
+PHRASE_ONLY = "么俱哩坏彷沈甦瞭藉衹覆"
+"""Characters that t2s keeps by themselves but changes inside a phrase of OpenCC's TSPhrases table (深沈 → 深沉,
+憑藉 → 凭借, 瞭解 → 了解). `tests/test_repair.py` checks the list against the installed OpenCC's table."""
+
+# Where t2s could change a character alone: the BMP (but the newline that separates the probes) and the CJK
+# extension planes. OpenCC's tables hold no other key.
+_PROBED = [*range(0x80, 0xD800), *range(0xE000, 0x10000), *range(0x20000, 0x323B0)]
+
+
+@lru_cache(maxsize=1)
+def convertible() -> frozenset[str]:
+    """Every character that t2s changes by itself, found by converting each once (in one call, a newline between
+    them, about 30 ms). A text that holds none of them, nor a phrase of `PHRASE_ONLY`, is its own Simplified form,
+    which is what lets `fastpath` skip the conversion."""
+    chars = [chr(code) for code in _PROBED]
+    converted = to_simplified("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):  # a table entry spanning a newline: then any character may change
+        return frozenset(chars)
+    return frozenset(c for c, s in zip(chars, converted) if c != s)
 
 
 def fix_to_simplified(text: str) -> tuple[str, int]:
