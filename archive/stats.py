@@ -23,11 +23,6 @@ def _window(since: str | None, until: str | None) -> tuple[str, dict]:
     return ("WHERE " + " AND ".join(conditions)) if conditions else "", params
 
 
-def section_counts(db: Any) -> list[tuple[str, int]]:
-    """(section, articles), largest first; articles without a section count under ''."""
-    return [(row["section"], row["articles"]) for row in per_section(db)]
-
-
 def per_section(db: Any, since: str | None = None, until: str | None = None) -> list[dict]:
     where, params = _window(since, until)
     return _rows(

@@ -333,20 +333,6 @@ class Archive:
         found = cursor.fetchone()
         return None if found is None else dict(zip([d[0] for d in cursor.description], found))
 
-    def known_urls(self, published_before: str | None = None, include_skipped: bool = True) -> set[str]:
-        """URLs (as fetched and canonical) already archived, optionally only articles published before a time
-        (the revisit window: younger articles are refetched to catch corrections), plus skipped pages."""
-        where, params = ("WHERE published_at < ?", [published_before]) if published_before else ("", [])
-        urls: set[str] = set()
-        for url, canonical in self.conn.execute(f"SELECT url, canonical_url FROM articles {where}", params):
-            urls.add(url)
-            if canonical:
-                urls.add(canonical)
-        if include_skipped:
-            rows = self.conn.execute("SELECT DISTINCT url_or_path FROM failures WHERE stage = ?", [SKIP_STAGE])
-            urls.update(row[0] for row in rows)
-        return urls
-
     # WARC file names are kept relative to the archive's folder when they live under it, so the folder can move.
 
     def relative_warc(self, file: str | os.PathLike) -> str:

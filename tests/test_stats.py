@@ -37,7 +37,8 @@ def arc(tmp_path):
 
 
 def test_per_section_day_and_source(arc):
-    assert stats.section_counts(arc.db) == [("新闻 › 重庆新闻", 2), ("", 1), ("新闻 › 央媒关注", 1)]
+    assert stats.per_section(arc.db) == [{"section": "新闻 › 重庆新闻", "articles": 2}, {"section": "", "articles": 1},
+                                         {"section": "新闻 › 央媒关注", "articles": 1}]
     assert stats.per_day(arc) == [{"day": "2020-10-24", "articles": 1}, {"day": "2020-10-23", "articles": 1},
                                   {"day": "2020-10-22", "articles": 2}]
     assert stats.per_source(arc, since="2020-10-22", until="2020-10-22") == [

@@ -133,8 +133,6 @@ def test_lookups_for_the_incremental_crawler(arc):
     assert state["id"] == "c0ffee" and state["etag"] == '"abc"' and state["last_modified"].startswith("Thu")
     assert arc.article_state(record()["url"])["id"] == "c0ffee"
     assert arc.article_state("u/nowhere") is None
-    assert arc.known_urls() == {record()["url"], record()["canonical_url"], "u/old", "u/video"}
-    assert arc.known_urls(published_before="2020-01-01", include_skipped=False) == {"u/old"}
     assert arc.touch(record()["url"], 7, fetched_at="2099-01-01T00:00:00+00:00") == "unchanged"
     assert arc.get_article("c0ffee")["last_seen"] == "2099-01-01T00:00:00+00:00"
     assert arc.touch("u/nowhere", 7) is None
