@@ -7,8 +7,6 @@ crawl run. The cleaning core itself never imports Scrapy; only these adapters do
 
 from __future__ import annotations
 
-from collections import Counter
-
 from scrapy import signals
 
 from archive.ingest import ingest
@@ -33,12 +31,11 @@ class CleanPipeline:
 
 
 class ArchivePipeline:
-    """Store every envelope in the SQLite archive, inside one crawl run."""
+    """Store every envelope in the SQLite archive, inside one crawl run (whose counts the store tallies)."""
 
     def __init__(self, crawler):
         self.crawler = crawler
         self.db_path = crawler.settings.get("NEWSARCHIVE_DB")
-        self.counts: Counter = Counter()
         self.archive = None
         self.run_id = None
 
@@ -57,7 +54,6 @@ class ArchivePipeline:
 
     def process_item(self, item):
         result = ingest(self.archive, item, self.run_id)
-        self.counts[result] += 1
         self.crawler.stats.inc_value(f"newsarchive/{result}")
         return item
 
@@ -65,5 +61,5 @@ class ArchivePipeline:
         if self.archive is None:
             return
         stats = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in self.crawler.stats.get_stats().items()}
-        self.archive.finish_run(self.run_id, reason, stats, dict(self.counts))
+        self.archive.finish_run(self.run_id, reason, stats)
         self.archive.close()

@@ -60,7 +60,7 @@ def import_(paths, db, input_kind):
             counts[result] = counts.get(result, 0) + 1
             if result == "failed":
                 click.echo(f"newsarchive import: {source.name}: {env.get('reason')}", err=True)
-        archive.finish_run(run_id, "finished", {}, counts)
+        archive.finish_run(run_id)
     click.echo(json.dumps({"db": str(path), **counts}, ensure_ascii=False))
     sys.exit(1 if counts.get("failed") else 0)
 
