@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from archive import fts
 from archive.schema_doc import tables
+from archive.stats import REPAIRS_SQL
 
 SEARCH_SQL = f"""select a.id, a.published_at, a.title, a.source, a.section,
   newsarchive_snippet(a.body, :q) as snippet, a.url
@@ -34,9 +35,7 @@ QUERIES = {
     },
     "repairs_by_kind": {
         "title": "Repaired records by repair kind",
-        "sql": "select repair.key as repair, count(*) as records, sum(repair.value) as changes "
-        "from articles, json_each(articles.quality, '$.repairs') as repair where json_valid(articles.quality) "
-        "and repair.value > 0 group by repair.key order by records desc",
+        "sql": REPAIRS_SQL,
     },
 }
 

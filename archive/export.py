@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from archive.rows import write_rows
-from archive.search import connection, date_filters
+from archive.search import connection, where_window
 from archive.store import RECORD_FIELDS
 
 DEFAULT_FIELDS = (*RECORD_FIELDS, "version", "content_hash", "first_seen", "last_seen", "fetched_at")
@@ -26,7 +26,8 @@ def article_columns(db: Any) -> list[str]:
 def check_fields(db: Any, fields: Sequence[str] | None) -> list[str]:
     """The fields to export, in order; raises ValueError naming any that the articles table lacks."""
     chosen = list(fields or DEFAULT_FIELDS)
-    unknown = [field for field in chosen if field not in article_columns(db)]
+    known = set(article_columns(db))
+    unknown = [field for field in chosen if field not in known]
     if unknown:
         raise ValueError(f"unknown field(s): {', '.join(unknown)}")
     return chosen
@@ -35,10 +36,15 @@ def check_fields(db: Any, fields: Sequence[str] | None) -> list[str]:
 def iter_articles(
     db: Any, since: str | None = None, until: str | None = None, fields: Sequence[str] | None = None
 ) -> Iterator[dict[str, Any]]:
-    """Articles published in the window, oldest first, as dicts of the chosen fields, one at a time."""
-    chosen = check_fields(db, fields)
-    conditions, params = date_filters(since, until, column="published_at")
-    where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
+    """Articles published in the window, oldest first, as dicts of the chosen fields, one at a time.
+
+    The fields are checked at once (a ValueError before anything is read), not when iteration starts.
+    """
+    return _select(db, since, until, check_fields(db, fields))
+
+
+def _select(db: Any, since: str | None, until: str | None, chosen: list[str]) -> Iterator[dict[str, Any]]:
+    where, params = where_window(since, until)
     columns = ", ".join(f'"{field}"' for field in chosen)
     cursor = connection(db).execute(f"SELECT {columns} FROM articles {where} ORDER BY published_at, id", params)
     for values in cursor:
@@ -67,7 +73,7 @@ def export(
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     chosen = check_fields(db, fields)
-    rows = iter_articles(db, since, until, chosen)
+    rows = _select(db, since, until, chosen)
     if fmt == "jsonl":
         rows = map(_decoded, rows)
     return write_rows(rows, out, fmt, chosen)

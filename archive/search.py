@@ -63,6 +63,12 @@ def date_filters(since: str | None, until: str | None, column: str = "a.publishe
     return conditions, params
 
 
+def where_window(since: str | None, until: str | None, column: str = "published_at") -> tuple[str, dict]:
+    """A WHERE clause (or "") for a time window over ``column``, with its parameters."""
+    conditions, params = date_filters(since, until, column=column)
+    return ("WHERE " + " AND ".join(conditions)) if conditions else "", params
+
+
 def _filters(since, until, section, source) -> tuple[list[str], dict]:
     conditions, params = date_filters(since, until)
     if section:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from archive.search import connection, date_filters
+from archive.search import connection, where_window
 from archive.store import SKIP_STAGE
 
 
@@ -18,13 +18,14 @@ def _rows(db: Any, sql: str, params: dict | list = ()) -> list[dict]:
     return [dict(zip(names, values)) for values in cursor]
 
 
-def _window(since: str | None, until: str | None) -> tuple[str, dict]:
-    conditions, params = date_filters(since, until, column="published_at")
-    return ("WHERE " + " AND ".join(conditions)) if conditions else "", params
+REPAIRS_SQL = """SELECT repair.key AS repair, count(*) AS records, sum(repair.value) AS changes
+                 FROM articles, json_each(articles.quality, '$.repairs') AS repair
+                 WHERE json_valid(articles.quality) AND repair.value > 0
+                 GROUP BY repair.key ORDER BY records DESC, repair"""
 
 
 def per_section(db: Any, since: str | None = None, until: str | None = None) -> list[dict]:
-    where, params = _window(since, until)
+    where, params = where_window(since, until)
     return _rows(
         db,
         f"""SELECT coalesce(section, '') AS section, count(*) AS articles FROM articles {where}
@@ -35,7 +36,7 @@ def per_section(db: Any, since: str | None = None, until: str | None = None) -> 
 
 def per_day(db: Any, since: str | None = None, until: str | None = None) -> list[dict]:
     """Articles per publication day (the portal's local date, the first 10 characters of published_at)."""
-    where, params = _window(since, until)
+    where, params = where_window(since, until)
     return _rows(
         db,
         f"""SELECT coalesce(substr(published_at, 1, 10), '') AS day, count(*) AS articles FROM articles {where}
@@ -45,7 +46,7 @@ def per_day(db: Any, since: str | None = None, until: str | None = None) -> list
 
 
 def per_source(db: Any, since: str | None = None, until: str | None = None, limit: int = 20) -> list[dict]:
-    where, params = _window(since, until)
+    where, params = where_window(since, until)
     return _rows(
         db,
         f"""SELECT coalesce(source, '') AS source, count(*) AS articles FROM articles {where}
@@ -84,13 +85,7 @@ def skipped_by_reason(db: Any) -> list[dict]:
 
 def repairs_by_kind(db: Any) -> list[dict]:
     """For each repair that fired anywhere: how many records it touched and how many changes it made in all."""
-    return _rows(
-        db,
-        """SELECT repair.key AS repair, count(*) AS records, sum(repair.value) AS changes
-           FROM articles, json_each(articles.quality, '$.repairs') AS repair
-           WHERE json_valid(articles.quality) AND repair.value > 0
-           GROUP BY repair.key ORDER BY records DESC, repair""",
-    )
+    return _rows(db, REPAIRS_SQL)
 
 
 def overview(db: Any, since: str | None = None, until: str | None = None) -> dict[str, list[dict]]:
