@@ -16,8 +16,9 @@ import json
 import statistics
 from typing import Any
 
+from archive.store import RUN_COUNTS
+
 OK, FAILURES, ALERT, INTERRUPTED = 0, 1, 3, 130
-FETCHED_KEYS = ("new", "updated", "unchanged", "failed", "skipped")
 FRONT = "newsarchive/front_page_articles"
 HISTORY = 5
 MIN_USUAL = 10
@@ -51,7 +52,7 @@ def assess(archive, run_id: int, *, max_failure_rate: float = 0.2, drop_ratio: f
     run = rows[0] if rows and rows[0]["id"] == run_id else archive.db["crawl_runs"].get(run_id)
     stats = _stats(run)
     summary = archive.run_summary(run_id)
-    fetched = sum(int(run.get(k) or 0) for k in FETCHED_KEYS)
+    fetched = sum(int(run.get(k) or 0) for k in RUN_COUNTS)
     front = front_page_articles(run)
     summary.update(
         listed=int(stats.get("newsarchive/articles_listed", 0)),

@@ -15,6 +15,7 @@ time with ``+08:00``, as the cleaner gives it.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -37,6 +38,8 @@ RECORD_FIELDS = ("id", *DESCRIPTIVE_FIELDS, *CONTENT_FIELDS)
 WARC_COLUMNS = ("warc_file", "warc_offset", "warc_length", "warc_digest")
 VALIDATOR_COLUMNS = ("etag", "last_modified")
 OUTCOMES = ("new", "updated", "unchanged")
+RUN_COUNTS = (*OUTCOMES, "failed", "skipped")
+"""The per-run counters of ``crawl_runs``, tallied by the store as it writes."""
 SKIP_STAGE = "skip"
 """The ``failures.stage`` of a page that was fetched fine but is not an article."""
 BUSY_TIMEOUT_S = 30
@@ -150,7 +153,7 @@ class Archive:
             "stats": _json_text(dict(stats)) if stats is not None else None,
         }
         for name, value in (counts or {}).items():
-            if name in (*OUTCOMES, "failed", "skipped"):
+            if name in RUN_COUNTS:
                 values[name] = int(value)
         assignments = ", ".join(f"{name} = :{name}" for name in values)
         with self.batch():
@@ -161,21 +164,19 @@ class Archive:
             self.conn.execute(f"UPDATE crawl_runs SET {column} = {column} + 1 WHERE id = ?", [run_id])
 
     def record_failure(self, run_id: int | None, url_or_path: str, stage: str, reason: str) -> None:
+        self._log(run_id, url_or_path, stage, reason, "failed")
+
+    def record_skipped(self, run_id: int | None, url_or_path: str, reason: str) -> None:
+        """A page that is not an article (video, list, login…): a ``failures`` row with stage 'skip'."""
+        self._log(run_id, url_or_path, SKIP_STAGE, reason, "skipped")
+
+    def _log(self, run_id: int | None, url_or_path: str, stage: str, reason: str, tally: str) -> None:
         with self.batch():
             self.conn.execute(
                 "INSERT INTO failures (run_id, url_or_path, stage, reason, at) VALUES (?, ?, ?, ?, ?)",
                 [run_id, str(url_or_path), stage, reason, utc_now()],
             )
-            self._tally(run_id, "failed")
-
-    def record_skipped(self, run_id: int | None, url_or_path: str, reason: str) -> None:
-        """A page that is not an article (video, list, login…): a ``failures`` row with stage 'skip'."""
-        with self.batch():
-            self.conn.execute(
-                "INSERT INTO failures (run_id, url_or_path, stage, reason, at) VALUES (?, ?, ?, ?, ?)",
-                [run_id, str(url_or_path), SKIP_STAGE, reason, utc_now()],
-            )
-            self._tally(run_id, "skipped")
+            self._tally(run_id, tally)
 
     def run_summary(self, run_id: int | None = None) -> dict[str, Any]:
         """One run (the latest by default) as plain data: status, counts, and the archive's size after it."""
@@ -304,9 +305,18 @@ class Archive:
         assignments = ", ".join(f"{column} = :{column}" for column in changes)
         self.conn.execute(f"UPDATE articles SET {assignments} WHERE id = :_id", {**changes, "_id": article_id})
 
+    @functools.cached_property
+    def _version_columns(self) -> list[str]:
+        """The columns a version copies from its article row (read once: the schema is fixed once open)."""
+        return [c for c in self.db["article_versions"].columns_dict if c not in ("article_id", "superseded_at")]
+
+    @functools.cached_property
+    def _home(self) -> Path:
+        """The archive's folder, absolute: WARC file names under it are stored relative to it."""
+        return self.path.resolve().parent
+
     def _keep_version(self, old: dict[str, Any]) -> None:
-        columns = [c for c in self.db["article_versions"].columns_dict if c not in ("article_id", "superseded_at")]
-        values = {column: old[column] for column in columns}
+        values = {column: old[column] for column in self._version_columns}
         values.update(article_id=old["id"], superseded_at=utc_now())
         self.conn.execute(
             f"INSERT INTO article_versions ({', '.join(values)}) VALUES ({', '.join(':' + c for c in values)})",
@@ -338,7 +348,7 @@ class Archive:
     def relative_warc(self, file: str | os.PathLike) -> str:
         path = Path(file).resolve()
         try:
-            return str(path.relative_to(self.path.resolve().parent))
+            return str(path.relative_to(self._home))
         except ValueError:
             return str(path)
 
@@ -348,5 +358,5 @@ class Archive:
             return None
         path = Path(row["warc_file"])
         if not path.is_absolute():
-            path = self.path.resolve().parent / path
+            path = self._home / path
         return WarcPointer(str(path), row["warc_offset"], row["warc_length"], row["warc_digest"])
