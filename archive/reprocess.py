@@ -46,10 +46,9 @@ class ReprocessReport:
 
 @functools.cache
 def _profiles_by_site() -> dict[str, Any]:
-    from pipelines.profile import PROFILE_DIR, load_profile
+    from pipelines.profile import all_profiles
 
-    profiles = (load_profile(path.stem) for path in sorted(PROFILE_DIR.glob("*.json")))
-    return {profile.site: profile for profile in profiles}
+    return {profile.site: profile for profile in all_profiles()}
 
 
 def _default_clean(data: bytes, *, url: str | None, content_type: str | None, site: str | None):

@@ -33,6 +33,11 @@ class Source:
     error: str | None = None
     from_warc: bool = False
 
+    def kind(self, requested: str) -> str:
+        """The input kind to clean with: what the caller asked for, unless "auto" and the source itself knows
+        (a JSONL line says whether it holds html or text)."""
+        return self.input_kind if requested == "auto" and self.input_kind else requested
+
 
 def read_file(path: Path, max_bytes: int = MAX_INPUT_BYTES) -> Source:
     name = str(path)

@@ -14,7 +14,7 @@ import time
 import pytest
 
 from archive.health import ALERT, FAILURES, INTERRUPTED, OK
-from archive.cli.crawl import EXIT_LOCKED
+from archive.cli._common import EXIT_TEMPFAIL
 from replica import ReplicaServer
 from tests.conftest import ROOT
 from tests.crawling import newsarchive, summary
@@ -42,7 +42,7 @@ def test_a_second_concurrent_crawl_exits_75_at_once(replica, tmp_path):
         assert _running(db), "the first crawl did not start"
         started = time.monotonic()
         second = newsarchive("crawl", "--base-url", replica, "--db", str(db), timeout=60)
-        assert second.returncode == EXIT_LOCKED == 75
+        assert second.returncode == EXIT_TEMPFAIL == 75
         assert time.monotonic() - started < 10  # at once: no waiting for the lock (process start included)
         assert f"another crawl is running on {db}" in second.stderr and f"pid {slow.pid}" in second.stderr
         assert second.stdout == ""
@@ -118,7 +118,7 @@ def test_far_fewer_front_page_articles_than_recent_runs_alert_with_exit_3(tmp_pa
 def test_the_cron_guide_documents_every_exit_code_and_both_schedulers():
     guide = (ROOT / "docs" / "cron.md").read_text(encoding="utf-8")
     table = set(re.findall(r"^\| `?(\d+)`? \|", guide, flags=re.MULTILINE))
-    assert table == {str(c) for c in (OK, FAILURES, 2, ALERT, EXIT_LOCKED, INTERRUPTED)}
+    assert table == {str(c) for c in (OK, FAILURES, 2, ALERT, EXIT_TEMPFAIL, INTERRUPTED)}
     assert re.search(r"^\S+ \S+ \S+ \S+ \S+ .*newsarchive crawl", guide, flags=re.MULTILINE)  # a crontab line
     assert "OnCalendar=" in guide and "[Service]" in guide and "[Timer]" in guide
 

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import click
+from redis.connection import parse_url
 
 DEFAULT_DB = Path("data/news.db")
 
@@ -22,3 +23,14 @@ db_option = click.option(
     default=None,
     help="SQLite archive (default: $NEWSARCHIVE_DB or data/news.db).",
 )
+
+# EX_TEMPFAIL: another crawl or writer holds the archive; cron may simply try again next time.
+EXIT_TEMPFAIL = 75
+
+
+def check_redis_url(url: str) -> None:
+    """A usage error (exit 2) naming --redis when the URL is not one redis-py can connect to."""
+    try:
+        parse_url(url)
+    except ValueError as exc:
+        raise click.UsageError(f"--redis: {exc}") from None

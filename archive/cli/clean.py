@@ -15,9 +15,8 @@ from pipelines.clean import clean_page
 def _result(source, url, content_type, input_kind) -> dict:
     if source.error:
         return {"input": source.name, "kind": "failed", "stage": "read", "reason": source.error}
-    kind = source.input_kind if input_kind == "auto" and source.input_kind else input_kind
     outcome = clean_page(source.data, url=url or source.url, content_type=content_type or source.content_type,
-                         input_kind=kind)
+                         input_kind=source.kind(input_kind))
     if outcome.kind == "article":
         return {"input": source.name, "kind": "article", **asdict(outcome.article)}
     return {"input": source.name, "kind": outcome.kind, "reason": outcome.reason}

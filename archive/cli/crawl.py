@@ -6,9 +6,8 @@ import json
 import sys
 
 import click
-from redis.connection import parse_url
 
-from archive.cli._common import db_option, db_path
+from archive.cli._common import EXIT_TEMPFAIL, check_redis_url, db_option, db_path
 from archive.health import FAILURES, INTERRUPTED, assess, close_dead_runs
 from archive.lock import Locked, crawl_lock
 from archive.store import Archive
@@ -16,9 +15,6 @@ from archive.writer import redacted
 from crawler.distributed import redis_overrides
 from crawler.runner import BadBaseURL, check_base_url, run_crawl
 from pipelines.profile import load_profile
-
-EXIT_LOCKED = 75  # EX_TEMPFAIL: cron may simply try again next time
-
 
 def _setting(ctx, param, values):
     pairs = {}
@@ -63,12 +59,11 @@ def crawl(profile, base_url, db, full, revisit_days, known_pages, max_pages, max
         load_profile(profile)
         if base_url:
             base_url = check_base_url(base_url)
-        if redis_url:
-            parse_url(redis_url)
-    except (BadBaseURL, LookupError, ValueError) as exc:
+    except (BadBaseURL, LookupError) as exc:
         raise click.UsageError(str(exc)) from None
+    if redis_url:
+        check_redis_url(redis_url)
     path = db_path(db)
-    path.parent.mkdir(parents=True, exist_ok=True)
     overrides = {
         "NEWSARCHIVE_FULL": full,
         "NEWSARCHIVE_REVISIT_DAYS": revisit_days,
@@ -95,7 +90,7 @@ def crawl(profile, base_url, db, full, revisit_days, known_pages, max_pages, max
             run_crawl(profile=profile, db=str(path), base_url=base_url, overrides=overrides)
     except Locked as exc:
         click.echo(f"newsarchive crawl: {exc}", err=True)
-        sys.exit(EXIT_LOCKED)
+        sys.exit(EXIT_TEMPFAIL)
     except KeyboardInterrupt:  # Ctrl-C before Scrapy installed its own handlers: nothing was crawled
         click.echo("newsarchive crawl: interrupted before the crawl started", err=True)
         sys.exit(INTERRUPTED)

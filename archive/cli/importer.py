@@ -36,8 +36,8 @@ def import_source(archive: Archive, writer: WarcWriter, source: Source, run_id: 
     if source.error:
         env = envelope.failure(url, "read", source.error)
     else:
-        kind = source.input_kind if input_kind == "auto" and source.input_kind else input_kind
-        outcome = clean_page(source.data, url=url, content_type=source.content_type, input_kind=kind)
+        outcome = clean_page(source.data, url=url, content_type=source.content_type,
+                             input_kind=source.kind(input_kind))
         env = envelope.from_outcome(outcome, url=url, warc=_capture(writer, source, url))
     return ingest(archive, env, run_id), env
 

@@ -9,10 +9,9 @@ import sys
 import click
 import redis
 
-from archive.cli._common import db_option, db_path
+from archive.cli._common import EXIT_TEMPFAIL, check_redis_url, db_option, db_path
 from archive.writer import DEFAULT_BATCH, DEFAULT_PREFIX, Writer, WriterBusy, redacted
 
-EXIT_BUSY = 75  # EX_TEMPFAIL, as for a second concurrent crawl: try again later
 
 
 @click.command()
@@ -30,12 +29,8 @@ def writer(redis_url, db, batch, idle_exit, prefix):
     Prints a one-line JSON summary. Exit codes: 0 stopped cleanly, 1 Redis or archive error, 2 usage,
     75 another writer is running on these lists.
     """
-    try:
-        redis.connection.parse_url(redis_url)
-    except ValueError as exc:
-        raise click.UsageError(f"--redis: {exc}") from None
+    check_redis_url(redis_url)
     path = db_path(db)
-    path.parent.mkdir(parents=True, exist_ok=True)
     job = Writer(path, redis_url, prefix=prefix, batch=batch, idle_exit=idle_exit)
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda number, _frame: job.stop(signal.Signals(number).name))
@@ -43,7 +38,7 @@ def writer(redis_url, db, batch, idle_exit, prefix):
         summary = job.run()
     except WriterBusy as exc:
         click.echo(f"newsarchive writer: {exc}", err=True)
-        sys.exit(EXIT_BUSY)
+        sys.exit(EXIT_TEMPFAIL)
     except redis.RedisError as exc:
         click.echo(f"newsarchive writer: Redis at {redacted(redis_url)}: {exc}", err=True)
         sys.exit(1)
