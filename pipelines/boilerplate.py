@@ -37,8 +37,8 @@ class Rules:
     tail_markers: frozenset[str]
     tail_item_max_len: int
     image_name_inline: re.Pattern
-    spam_strong: tuple[str, ...]
-    spam_weak: tuple[str, ...]
+    spam_strong: tuple[re.Pattern, ...]
+    spam_weak: tuple[re.Pattern, ...]
     spam_max_len: int
     promos: frozenset[str]
 
@@ -79,10 +79,21 @@ def _compile(extra_json: str) -> Rules:
         tail_markers=frozenset([*base["tail_markers"], *extra.get("tail_markers", ())]),
         tail_item_max_len=base["tail_item_max_len"],
         image_name_inline=re.compile(base["image_name_inline"], re.IGNORECASE),
-        spam_strong=tuple(spam["strong"]),
-        spam_weak=tuple(spam["weak"]),
+        spam_strong=_keywords(spam["strong"]),
+        spam_weak=_keywords(spam["weak"]),
         spam_max_len=spam["max_len"],
         promos=frozenset([*base["last_line_promos"], *extra.get("last_line_promos", ())]),
+    )
+
+
+def _keywords(words: list[str]) -> tuple[re.Pattern, ...]:
+    """Spam keywords as case-blind patterns, each once; a Latin edge must not run on into a Latin word, so that
+    `av` counts in `亚洲av` but not in `Java` or `NAVER`."""
+    unique = dict.fromkeys(word.lower() for word in words)
+    return tuple(
+        re.compile(("(?<![a-z])" if word[0].isascii() else "") + re.escape(word)
+                   + ("(?![a-z])" if word[-1].isascii() else ""), re.IGNORECASE)
+        for word in unique
     )
 
 
@@ -98,9 +109,8 @@ def is_spam(line: str, profile=None) -> bool:
 def _is_spam(line: str, rules: Rules) -> bool:
     if len(line) > rules.spam_max_len or "。" in line:
         return False
-    lowered = line.lower()
-    strong = sum(k.lower() in lowered for k in rules.spam_strong)
-    weak = sum(k.lower() in lowered for k in rules.spam_weak)
+    strong = sum(bool(k.search(line)) for k in rules.spam_strong)
+    weak = sum(bool(k.search(line)) for k in rules.spam_weak)
     return strong >= 1 or weak >= 3
 
 
