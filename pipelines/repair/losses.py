@@ -16,7 +16,6 @@ from pipelines.repair.phantoms import SITE
 _QUESTION = re.compile(
     "吗|嗎|呢|吧|么|麼|什|甚|怎|谁|誰|哪|几|幾|多[少远遠久大长長高深]|何|是否|能否|可否|是不是|有没有|有沒有|难道|難道"
     "|岂|豈|咋|啥|否|不是|还是|還是"
-    "|[?？]"  # a second question in a row
 )
 _CLAUSE_END = re.compile(r"[。！!？?；;\n]")
 
@@ -29,14 +28,16 @@ def count_lost_marks(text: str) -> int:
     """
     phantoms = [m.span() for m in SITE.finditer(text)]
     lost = 0
+    clause_start = scanned = 0  # one pass: each `?` continues the clause scan where the previous one stopped
     for match in re.finditer(r"\?", text):
         i = match.start()
+        clause_start = max((m.end() for m in _CLAUSE_END.finditer(text, scanned, i)), default=clause_start)
+        scanned = i
         if any(start <= i < end for start, end in phantoms):
             continue  # a phantom: counted by the phantom recovery
         if i == 0 or text[i - 1] == "\n":
             lost += 1
             continue
-        clause_start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, i)), default=0)
         if not _QUESTION.search(text, clause_start, i):
             lost += 1
     return lost

@@ -28,12 +28,12 @@ from functools import lru_cache
 
 from pipelines.plausibility import IMPOSSIBLE, char_cost, common_share, implausibility
 from pipelines.repair.readings import HAN, SYLLABLE, is_reading, to_simplified
+from pipelines.repair.pinyin import ANNOTATION, strip_annotations
 from pipelines.repair.words import word_logprob
 
 SITE = re.compile(rf"\?({SYLLABLE})\)")
 """A phantom: the `?` that ate a lead byte and its `(`, then the syllable and the closing parenthesis."""
 
-_ANNOTATION = re.compile(rf"([{HAN}])\(({SYLLABLE})\)")
 _STRAY_LETTER = re.compile(rf"(?<=[{HAN}])[@-~](?=[{HAN}])")
 _ORDINARY = "\x00-\x7f\u3000-\u303f\uff01-\uff5e\u2018-\u201d\u2026\u2014\u00b7"  # ASCII, CJK punctuation
 _STRAY_SYMBOL = re.compile(rf"(?<=[{HAN}])[^{HAN}{_ORDINARY}](?=[{HAN}])")
@@ -156,7 +156,7 @@ class _Evidence:
         known = _in_step(text, folded)
         return cls(
             folded=folded,
-            annotated=frozenset(_ANNOTATION.findall(known)),
+            annotated=frozenset(ANNOTATION.findall(known)),
             plain=frozenset(m.group() for m in _PLAIN_HAN.finditer(known)),
             characters=frozenset(known),
             bigrams=frozenset(map("".join, zip(known, known[1:]))),
@@ -190,10 +190,6 @@ class _Buffer:
 
     pieces: tuple
     source: str
-
-    @property
-    def sites(self) -> int:
-        return sum(1 for p in self.pieces if isinstance(p, tuple) and p[0] == "site")
 
 
 def _recover_line(line: str, evidence: _Evidence) -> tuple[str, int, int, int]:
@@ -313,15 +309,10 @@ def _recover_from(runs: list[_Run], i: int, evidence: _Evidence) -> tuple[str, i
     spans = {}
     for used, text in candidates:
         rest = _recover_runs(runs[i + used : i + end + _MAX_WIDENED + 1], evidence)[0]
-        span = _without_notes(text + rest)
+        span = strip_annotations(text + rest)[0]  # as the pinyin strip will leave it
         spans.setdefault(span.translate(_FOLD) if evidence.folded else span, (text, used))
     winner = _choose([(_plain_score(span, evidence), span) for span in spans])
     return spans[winner] if winner is not None else None
-
-
-def _without_notes(text: str) -> str:
-    """`text` without the annotations that the pinyin strip will drop."""
-    return _ANNOTATION.sub(lambda m: m.group(1) if is_reading(m.group(2), m.group(1)) else m.group(0), text)
 
 
 def _widen(char: str) -> str | None:

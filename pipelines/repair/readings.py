@@ -29,7 +29,7 @@ def to_simplified(text: str) -> str:
     return _T2S.convert(text)
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=1 << 16)
 def to_traditional(text: str) -> str:
     """OpenCC s2t: what a mirror's converter made of Simplified text."""
     return _S2T.convert(text)

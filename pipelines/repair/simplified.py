@@ -57,7 +57,7 @@ def fix_to_simplified(text: str) -> tuple[str, int]:
     if len(converted) == len(text):
         chars = list(converted)
         for i, (before, after) in enumerate(zip(text, converted)):
-            if before != after and to_simplified(before) == before:
+            if before != after and before not in convertible():
                 lo, hi = max(0, i - WINDOW), i + WINDOW + 1
                 if to_traditional(converted[lo:hi]) != text[lo:hi]:
                     chars[i] = before
