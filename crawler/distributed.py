@@ -102,9 +102,8 @@ class RedisEnvelopePipeline:
             return item
         if self.limit and self.backlog >= self.limit:
             self.crawler.stats.inc_value("newsarchive/backlog_waits")
-            while (backlog := self.server.llen(self.key)) >= self.limit:
+            while self.server.llen(self.key) >= self.limit:
                 await sleep(self.wait)
-            self.backlog = backlog
         # LPUSH answers the list's length, so the backlog is known without another round trip.
         self.backlog = self.server.lpush(self.key, to_json(item))
         self.crawler.stats.inc_value("newsarchive/pushed")

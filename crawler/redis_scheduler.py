@@ -82,7 +82,7 @@ class FleetScheduler(Scheduler):
         self.server.zrem(self.busy_key, self.worker)
         if reason == "finished" and not len(self.queue) and not self._others(self.workers_key, self.alive):
             # The run is over: the next one must be able to fetch its start pages again.
-            self.server.delete(self.queue.key, self.df.key, self.workers_key, self.busy_key)
+            self.server.delete(*self._run_keys())
             self.spider.logger.info("last worker out: cleared the run's queue and seen-set")
 
     def _run_keys(self) -> tuple[str, ...]:

@@ -84,9 +84,9 @@ def mirror_artifact(
     """
     kind = "mirror_misaligned" if misaligned else "mirror"
     reasons = []
-    if _T2S.convert(_S2T.convert(text)) != text:
-        reasons.append("t2s(s2t(T)) != T")
     traditional = _S2T.convert(text)
+    if _T2S.convert(traditional) != text:
+        reasons.append("t2s(s2t(T)) != T")
     encoded = [_gbk(c) for c in traditional]
     reasons += [f"{c!r} is not in GBK" for c, piece in zip(traditional, encoded) if piece == b"?" and c != "?"]
     data = b"".join(encoded)
@@ -140,6 +140,7 @@ def _mirror_may_annotate(char: str) -> bool:
     return len(data) == 2 and 0xB0 <= data[0] <= 0xD7
 
 
+@lru_cache(maxsize=None)
 def _syllable(char: str) -> str | None:
     """The reading a mirror writes: the first reading of the Simplified form, if pypinyin knows one."""
     reading = pinyin(_T2S.convert(char), style=Style.TONE, errors=lambda _: [None])[0][0]

@@ -69,38 +69,41 @@ class _Slots:
         return start + timedelta(days=self.rng.randint(max(0, span - 40), span))
 
     def value(self, name: str) -> str:
-        r, w, pub = self.rng, self.words, self.published
-        fillers = {
-            "place": lambda: self.place,
-            "place2": lambda: r.choice([p for p in w["places"] if p != self.place]),
-            "term": lambda: self.term,
-            "org": lambda: r.choice(w["orgs"]),
-            "role": lambda: r.choice(w["roles"]),
-            "name": lambda: person_name(r),
-            "latin": lambda: r.choice(w["latin"]),
-            "village": lambda: r.choice(w["villages"]),
-            "year": lambda: str(pub.year),
-            "year2": lambda: str(pub.year + r.randint(2, 5)),
-            "month": lambda: str(r.randint(min(2, pub.month), pub.month)),
-            "md": lambda: "{0.month}月{0.day}日".format(self.earlier_day()),
-            "date": lambda: "{0.year}年{0.month}月{0.day}日".format(self.earlier_day()),
-            "time": lambda: f"{r.randint(8, 21)}:{r.choice(('00', '30', '15', '45'))}",
-            "n": lambda: str(r.randint(2, 60)),
-            "n2": lambda: str(r.randint(5, 45)),
-            "n3": lambda: str(r.randint(100, 360)),
-            "age": lambda: str(r.randint(55, 86)),
-            "big": lambda: f"{r.randint(12, 9800)}万",
-            "yi": lambda: f"{r.randint(101, 999) / 100:.2f}亿次",
-            "pct": lambda: f"{r.randint(3, 98)}%" if r.random() < 0.7 else f"{r.randint(30, 99)}.{r.randint(1, 99):02d}%",
-            "pct2": lambda: f"{r.randint(10, 90) / 10:.1f}%",
-            "count": lambda: f"{r.randint(1000, 99999):,}",
-            "money": lambda: f"{r.randint(11, 999) / 10:.1f}亿元",
-            "money2": lambda: f"{r.randint(2, 30) * 1000:,}元",
-        }
-        return fillers[name]()
+        return _FILLERS[name](self)
 
     def fill(self, template: str) -> str:
         return SLOT.sub(lambda m: self.value(m.group(1)), template)
+
+
+_FILLERS = {
+    "place": lambda s: s.place,
+    "place2": lambda s: s.rng.choice([p for p in s.words["places"] if p != s.place]),
+    "term": lambda s: s.term,
+    "org": lambda s: s.rng.choice(s.words["orgs"]),
+    "role": lambda s: s.rng.choice(s.words["roles"]),
+    "name": lambda s: person_name(s.rng),
+    "latin": lambda s: s.rng.choice(s.words["latin"]),
+    "village": lambda s: s.rng.choice(s.words["villages"]),
+    "year": lambda s: str(s.published.year),
+    "year2": lambda s: str(s.published.year + s.rng.randint(2, 5)),
+    "month": lambda s: str(s.rng.randint(min(2, s.published.month), s.published.month)),
+    "md": lambda s: "{0.month}月{0.day}日".format(s.earlier_day()),
+    "date": lambda s: "{0.year}年{0.month}月{0.day}日".format(s.earlier_day()),
+    "time": lambda s: f"{s.rng.randint(8, 21)}:{s.rng.choice(('00', '30', '15', '45'))}",
+    "n": lambda s: str(s.rng.randint(2, 60)),
+    "n2": lambda s: str(s.rng.randint(5, 45)),
+    "n3": lambda s: str(s.rng.randint(100, 360)),
+    "age": lambda s: str(s.rng.randint(55, 86)),
+    "big": lambda s: f"{s.rng.randint(12, 9800)}万",
+    "yi": lambda s: f"{s.rng.randint(101, 999) / 100:.2f}亿次",
+    "pct": lambda s: (f"{s.rng.randint(3, 98)}%" if s.rng.random() < 0.7
+                      else f"{s.rng.randint(30, 99)}.{s.rng.randint(1, 99):02d}%"),
+    "pct2": lambda s: f"{s.rng.randint(10, 90) / 10:.1f}%",
+    "count": lambda s: f"{s.rng.randint(1000, 99999):,}",
+    "money": lambda s: f"{s.rng.randint(11, 999) / 10:.1f}亿元",
+    "money2": lambda s: f"{s.rng.randint(2, 30) * 1000:,}元",
+}
+"""How each ``{slot}`` is filled, built once (not per placeholder): the story's fixed parts, or fresh figures."""
 
 
 def _pool(rng: random.Random, topic: dict) -> list[str]:
