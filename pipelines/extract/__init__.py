@@ -102,7 +102,7 @@ def extract(html: str | bytes, url: str | None, profile=None) -> Extracted:
                            breadcrumb=_breadcrumb(root) if _may_say_location(html) else [],
                            aside=[text for _, text in generic.removed_lines],
                            extractor="generic", reason=generic.reason,
-                           dropped=Counter(generic.diagnostics.get("removed", {})))
+                           dropped=Counter(generic.dropped))
     result.page_title = normalize_space(root.findtext(".//title") or "") or None
     result.page_kind, kind_reason = dom_kind(root, url, profile, "\n".join(result.paragraphs), result.meta)
     result.reason = kind_reason or result.reason

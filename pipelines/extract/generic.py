@@ -38,7 +38,7 @@ class GenericResult:
     """What the generic extractor found on one page.
 
     - ``title``: the headline (an ``<h1>``/title-classed element confirmed by ``<title>``, else ``og:title``, else
-      ``<title>`` less the site suffix); ``title_source`` says which ("element", "og:title", "title" or "").
+      ``<title>`` less the site suffix).
     - ``paragraphs``: the body, one entry per block or ``<br>``-separated line, whitespace normalised, the headline
       itself not repeated.
     - ``images``: absolute URLs (when ``url`` or ``<base>`` allows) of the images inside the chosen body.
@@ -46,15 +46,13 @@ class GenericResult:
       usually are; read dates from here before anywhere else.
     - ``meta``: ``<meta>`` tags by lower-cased name/property (``og:title``, ``article:published_time``,
       ``publishdate``, ``description``…), first value kept.
-    - ``score``: the chosen container's score (0 when nothing was chosen); low scores mean a doubtful body.
     - ``reason``: why ``paragraphs`` is empty (``None`` when it is not).
     - ``removed_lines``: ``(kind, text)`` of every block or line dropped for what it says (``editor``,
       ``copyright``, ``disclaimer``, ``promo``, ``related``, ``contact``, ``nav``; patterns in
       ``generic_rules.json``), in document order, so that 责任编辑 and the like can still be parsed into fields
       although they are not body.
-    - ``diagnostics``: ``container`` (a path to the chosen element), ``merged`` (siblings merged), ``removed``
-      (a dict of dropped blocks by kind: the text kinds of ``removed_lines`` plus ``class`` (class/id says
-      boilerplate), ``form``, ``link_list`` and ``non_prose`` (blocks inside the body without sentences)).
+    - ``dropped``: dropped blocks by kind: the text kinds of ``removed_lines`` plus ``class`` (class/id says
+      boilerplate), ``form``, ``link_list`` and ``non_prose`` (blocks inside the body without sentences).
     """
 
     title: str = ""
@@ -62,11 +60,9 @@ class GenericResult:
     images: list[str] = field(default_factory=list)
     header_text: str = ""
     meta: dict[str, str] = field(default_factory=dict)
-    score: float = 0.0
     reason: str | None = None
-    title_source: str = ""
     removed_lines: list[tuple[str, str]] = field(default_factory=list)
-    diagnostics: dict = field(default_factory=dict)
+    dropped: dict = field(default_factory=dict)
 
 
 def extract_generic(html, url: str | None = None) -> GenericResult:
@@ -105,10 +101,9 @@ def _extract(html, url: str | None) -> GenericResult:
     stats = _Stats(body, r)
     _clean(body, stats, r, removed)
     stats.offset = _text_offsets(body)
-    title, title_element, title_source = find_title(body, page_title, meta, r)
+    title, title_element = find_title(body, page_title, meta, r)
     best, score = _best_candidate(body, stats, r, title_element)
-    result = GenericResult(title=title, meta=meta, title_source=title_source, removed_lines=removed.lines,
-                           diagnostics={"removed": dict(removed.counts)})
+    result = GenericResult(title=title, meta=meta, removed_lines=removed.lines, dropped=dict(removed.counts))
     if best is None:
         result.reason = "no text block found" if stats.length(body) else "no text"
         return result
@@ -119,10 +114,9 @@ def _extract(html, url: str | None) -> GenericResult:
         lines = lines[1:]
     lines = _without_repeats(lines)
     result.paragraphs = lines
-    result.score = round(score, 2)
     result.images = _images(nodes, skip, base)
     result.header_text = header_text(body, title_element, nodes[0])
-    result.diagnostics.update(container=_path(best), merged=len(nodes) - 1, removed=dict(removed.counts))
+    result.dropped = dict(removed.counts)
     if not lines:
         result.reason = "chosen container holds no text"
     return result
@@ -475,12 +469,3 @@ def _images(nodes, skip: set, base: str | None) -> list[str]:
                 seen.add(absolute)
                 images.append(absolute)
     return images
-
-
-def _path(element) -> str:
-    parts = []
-    while element is not None and isinstance(element.tag, str):
-        lower = element.get("id") or element.get("class") or ""
-        parts.append(element.tag + (f"[{lower.split()[0]}]" if lower.split() else ""))
-        element = element.getparent()
-    return "/".join(reversed(parts))

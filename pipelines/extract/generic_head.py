@@ -44,7 +44,7 @@ TITLE_MIN_OVERLAP = 0.8
 
 
 def find_title(body, page_title: str, meta: dict, r: Rules):
-    """(title, element it came from or None, source).
+    """(title, the element it came from or None).
 
     An element (h1-h3, or class/id "title") wins when ``<title>`` or og:title confirms it: it is part of one of
     them, or at least 80% of its characters are (sites shorten or reword the ``<title>``). Among confirmed
@@ -70,19 +70,19 @@ def find_title(body, page_title: str, meta: dict, r: Rules):
         if cover > best_cover:
             best, best_element, best_cover = text, element, cover
     if best_element is not None:
-        return best, best_element, "element"
+        return best, best_element
     head = strip_site(page_title, r) if page_title else ""
     og = strip_site(meta["og:title"], r) if meta.get("og:title") else ""
     if og and not (head and og in head and len(og) < len(head) / 2):
-        return og, None, "og:title"
+        return og, None
     if head:
-        return head, None, "title"
+        return head, None
     h1 = body.find(".//h1")
     if h1 is not None:
         text = normalize_space(text_of(h1))
         if text:
-            return text, h1, "element"
-    return "", None, ""
+            return text, h1
+    return "", None
 
 
 def _title_elements(body):
