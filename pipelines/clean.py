@@ -148,9 +148,9 @@ def clean_page(data: bytes | str, *, url: str | None = None, content_type: str |
         kind = _input_kind(text, input_kind)
 
         stage = "extract"
-        trusted_host = profile is not None or profile_for_url(url) is not None
-        original = None if trusted_host else mirror.original_of(url)
-        profile = profile or profile_for_url(url) or (original[0] if original else None)
+        profile = profile or profile_for_url(url)
+        original = None if profile is not None else mirror.original_of(url)
+        profile = profile or (original[0] if original else None)
         extracted = extract(text, url, profile) if kind == "html" else _from_text(text)
         if extracted.extractor == "none":
             raise _Failure(extracted.reason or "unreadable document")
@@ -190,8 +190,7 @@ def clean_page(data: bytes | str, *, url: str | None = None, content_type: str |
                    or (profile.section_for(match[1].get("catid") or match[1].get("channel")) if match else None))
 
         stage = "mirror"
-        found = mirror.detect(url, text if kind == "html" else None, explanation, stripped.removed,
-                              trusted_host=trusted_host)
+        found = mirror.detect(text if kind == "html" else None, explanation, stripped.removed, original=original)
 
         stage = "pagekind"
         if extracted.page_kind != "article":

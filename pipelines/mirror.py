@@ -42,14 +42,13 @@ def junk_tags(html: str | None) -> int:
     return len(_JUNK_TAG.findall(html)) if html else 0
 
 
-def detect(url: str | None, html: str | None, explanation: dict, removed: dict, *, trusted_host: bool) -> Mirror:
+def detect(html: str | None, explanation: dict, removed: dict, *, original) -> Mirror:
     """The signs that a page is a mirror copy, and the original's URL when its path names one.
 
-    ``trusted_host`` is set when the caller vouched for the page's site (a crawl passes its profile), so that an
-    offline replica on 127.0.0.1 is not taken for a foreign copy.
+    ``original`` is what ``original_of`` said of the page's URL, or None when the caller vouched for the page's
+    site (a crawl passes its profile), so that an offline replica on 127.0.0.1 is not taken for a foreign copy.
     """
     signs = []
-    original = None if trusted_host else original_of(url)
     if original:
         signs.append("foreign_host")
     if any(explanation.get(name) for name in ARTIFACT_REPAIRS):
