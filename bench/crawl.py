@@ -52,7 +52,7 @@ def run(articles: int = ARTICLES, repeats: int = REPEATS) -> list[str]:
     with serve(articles=articles, seed=3) as base_url, tempfile.TemporaryDirectory() as tmp:
         for i in range(repeats):
             db = str(Path(tmp) / f"bench{i}.db")
-            seconds, pages = _timed([sys.executable, "-m", "archive", "crawl", "--base-url", base_url, "--db", db,
+            seconds, pages = _timed([sys.executable, "-m", "newsarchive", "crawl", "--base-url", base_url, "--db", db,
                                      "-s", "LOG_LEVEL=ERROR"], base_url)
             ours.append(pages / seconds)
             seconds, pages_bare = _timed([sys.executable, "-c", BARE, base_url, db], base_url)

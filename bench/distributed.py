@@ -52,7 +52,7 @@ def _crawl(base_url: str, client: redis.Redis, workers: int, tmp: Path) -> tuple
     prefix = f"bench-{uuid.uuid4().hex[:8]}"
     db = tmp / f"{prefix}.db"
     urlopen(f"{base_url}/_truth/reset").read()
-    writer = subprocess.Popen([sys.executable, "-m", "archive", "writer", "--redis", REDIS_URL, "--prefix", prefix,
+    writer = subprocess.Popen([sys.executable, "-m", "newsarchive", "writer", "--redis", REDIS_URL, "--prefix", prefix,
                                "--db", str(db)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         started = time.monotonic()

@@ -22,7 +22,7 @@ TIMEOUT_S = 5
 
 
 def _crawl(server: ReplicaServer, db: Path) -> tuple[float, int]:
-    command = [sys.executable, "-m", "archive", "crawl", "--base-url", server.base_url, "--db", str(db),
+    command = [sys.executable, "-m", "newsarchive", "crawl", "--base-url", server.base_url, "--db", str(db),
                "-s", "LOG_LEVEL=ERROR", "-s", f"DOWNLOAD_TIMEOUT={TIMEOUT_S}"]
     return _timed(command, server.base_url)
 

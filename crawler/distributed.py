@@ -21,7 +21,7 @@ from crawler import settings as project_settings
 
 DEFAULT_PREFIX = "newsarchive"
 PIPELINE = "crawler.distributed.RedisEnvelopePipeline"
-LOCAL_PIPELINE = "pipelines.item_pipelines.ArchivePipeline"
+LOCAL_PIPELINE = "crawler.pipelines.ArchivePipeline"
 
 
 @dataclass(frozen=True)

@@ -70,8 +70,8 @@ EXTENSIONS = {
 }
 
 ITEM_PIPELINES = {
-    "pipelines.item_pipelines.CleanPipeline": 300,
-    "pipelines.item_pipelines.ArchivePipeline": 800,
+    "crawler.pipelines.CleanPipeline": 300,
+    "crawler.pipelines.ArchivePipeline": 800,
 }
 
 # Where records go; `newsarchive crawl --db` and $NEWSARCHIVE_DB override it.

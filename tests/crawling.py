@@ -14,7 +14,7 @@ FIELDS = ("title", "published_at", "source", "author", "editor", "section", "bod
 
 def newsarchive(*args, timeout=300):
     """Run the CLI in its own process (one Twisted reactor per crawl)."""
-    return subprocess.run([sys.executable, "-m", "archive", *args], capture_output=True, text=True, timeout=timeout)
+    return subprocess.run([sys.executable, "-m", "newsarchive", *args], capture_output=True, text=True, timeout=timeout)
 
 
 def summary(result) -> dict:

@@ -10,7 +10,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from archive.cli import cli
+from newsarchive.cli import cli
 from archive.store import Archive
 
 

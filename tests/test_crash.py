@@ -32,7 +32,7 @@ REQUIRED = ("id", "url", "canonical_url", "site", "section", "title", "published
 
 
 def _crawl(base, db, *args):
-    return subprocess.Popen([sys.executable, "-m", "archive", "crawl", "--base-url", base, "--db", str(db), *args],
+    return subprocess.Popen([sys.executable, "-m", "newsarchive", "crawl", "--base-url", base, "--db", str(db), *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

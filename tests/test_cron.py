@@ -14,7 +14,7 @@ import time
 import pytest
 
 from archive.health import ALERT, FAILURES, INTERRUPTED, OK
-from archive.cli._common import EXIT_TEMPFAIL
+from newsarchive.cli._common import EXIT_TEMPFAIL
 from replica import ReplicaServer
 from tests.conftest import ROOT
 from tests.crawling import newsarchive, summary
@@ -32,7 +32,7 @@ def replica():
 def test_a_second_concurrent_crawl_exits_75_at_once(replica, tmp_path):
     db = tmp_path / "news.db"
     slow = subprocess.Popen(
-        [sys.executable, "-m", "archive", "crawl", "--base-url", replica, "--db", str(db),
+        [sys.executable, "-m", "newsarchive", "crawl", "--base-url", replica, "--db", str(db),
          "-s", "DOWNLOAD_DELAY=0.2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

@@ -52,7 +52,7 @@ def served(tmp_path_factory):
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen([sys.executable, "-m", "archive", "serve", "--db", str(path), "--port", str(port)],
+    process = subprocess.Popen([sys.executable, "-m", "newsarchive", "serve", "--db", str(path), "--port", str(port)],
                                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30

@@ -20,7 +20,7 @@ import pytest
 import redis
 from click.testing import CliRunner
 
-from archive.cli import cli
+from newsarchive.cli import cli
 from archive.writer import Writer, WriterBusy, envelope_key
 from crawler.distributed import fleet_keys, redis_overrides, to_json
 from crawler.runner import crawl_settings
@@ -90,7 +90,7 @@ def start_worker(base_url, prefix, log: Path, extra=None):
 
 
 def start_writer(prefix, db, log: Path, *options):
-    command = [sys.executable, "-m", "archive", "writer", "--redis", REDIS_URL, "--prefix", prefix, "--db", str(db)]
+    command = [sys.executable, "-m", "newsarchive", "writer", "--redis", REDIS_URL, "--prefix", prefix, "--db", str(db)]
     return subprocess.Popen([*command, *options], cwd=ROOT, stdout=subprocess.PIPE, stderr=log.open("wb"), text=True)
 
 
@@ -167,7 +167,7 @@ def push(client, prefix, items) -> None:
 @pytest.fixture(scope="module")
 def local_crawl(replica, tmp_path_factory):
     db = tmp_path_factory.mktemp("local") / "news.db"
-    result = subprocess.run([sys.executable, "-m", "archive", "crawl", "--base-url", replica, "--db", str(db),
+    result = subprocess.run([sys.executable, "-m", "newsarchive", "crawl", "--base-url", replica, "--db", str(db),
                              "-s", "LOG_LEVEL=ERROR"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
     return db
@@ -379,8 +379,8 @@ def test_worker_settings_replace_only_the_archive_pipeline():
     assert "ArchivePipeline" in " ".join(local.getdict("ITEM_PIPELINES"))
     assert local.get("SCHEDULER") == "scrapy.core.scheduler.Scheduler"
     pipelines = worker.getdict("ITEM_PIPELINES")
-    assert pipelines["pipelines.item_pipelines.ArchivePipeline"] is None
-    assert pipelines["pipelines.item_pipelines.CleanPipeline"] == 300
+    assert pipelines["crawler.pipelines.ArchivePipeline"] is None
+    assert pipelines["crawler.pipelines.CleanPipeline"] == 300
     assert pipelines["crawler.distributed.RedisEnvelopePipeline"] == 800
     assert worker.get("REDIS_URL") == "redis://h:6379/2"
     keys = fleet_keys("cbg")

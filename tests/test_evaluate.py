@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from archive.cli.eval import eval_group
+from newsarchive.cli.eval import eval_group
 from pipelines import evaluate
 
 CASES = json.loads((Path(__file__).parent / "cases" / "extract" / "evaluate_scores.json").read_text(encoding="utf-8"))

@@ -72,7 +72,7 @@ def faulty(tmp_path_factory):
     db = tmp_path_factory.mktemp("faults") / "news.db"
     started = time.monotonic()
     process = subprocess.Popen(
-        [sys.executable, "-m", "archive", "crawl", "--base-url", base, "--db", str(db),
+        [sys.executable, "-m", "newsarchive", "crawl", "--base-url", base, "--db", str(db),
          "-s", f"DOWNLOAD_TIMEOUT={TIMEOUT_S}", "-s", "MEMUSAGE_CHECK_INTERVAL_SECONDS=0.5"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     sampler = _PeakRSS(process.pid)

@@ -17,7 +17,7 @@ import lxml.html
 import pytest
 from click.testing import CliRunner
 
-from archive.cli.replica import replica as replica_cli
+from newsarchive.cli.replica import replica as replica_cli
 from pipelines.profile import load_profile
 from replica import Replica, ReplicaServer, mirror_pages, serve, truth
 from replica.corrupt import misaligned_sites
@@ -356,7 +356,7 @@ def test_cli_truth_prints_json_lines():
 
 def test_cli_serve_prints_its_url_and_stops_on_sigterm():
     proc = subprocess.Popen(
-        [sys.executable, "-m", "archive", "replica", "serve", "--port", "0", "--articles", "10", "--no-encoding-faults",
+        [sys.executable, "-m", "newsarchive", "replica", "serve", "--port", "0", "--articles", "10", "--no-encoding-faults",
          "--mirrors"],
         stdout=subprocess.PIPE, text=True,
     )

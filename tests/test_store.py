@@ -194,7 +194,7 @@ def test_recrawling_a_revised_replica_keeps_versions(tmp_path):
     for revision in (0, 1):
         with serve(articles=60, seed=3, port=port, revision=revision) as base:
             crawl = subprocess.run(
-                [sys.executable, "-m", "archive", "crawl", "--base-url", base, "--db", str(db),
+                [sys.executable, "-m", "newsarchive", "crawl", "--base-url", base, "--db", str(db),
                  "-s", "NEWSARCHIVE_REVISIT_DAYS=100000", "-s", "LOG_LEVEL=WARNING"],
                 capture_output=True, text=True, cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, timeout=120,
             )

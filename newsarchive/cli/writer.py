@@ -9,7 +9,7 @@ import sys
 import click
 import redis
 
-from archive.cli._common import EXIT_TEMPFAIL, check_redis_url, db_option, db_path
+from newsarchive.cli._common import EXIT_TEMPFAIL, check_redis_url, db_option, db_path
 from archive.writer import DEFAULT_BATCH, DEFAULT_PREFIX, Writer, WriterBusy, redacted
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from archive.cli._common import db_option
-from archive.cli._output import emit, format_option, open_archive
+from newsarchive.cli._common import db_option
+from newsarchive.cli._output import emit, format_option, open_archive
 from archive.search import RANK_WINDOW
 from archive.search import search as run_search
 

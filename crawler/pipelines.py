@@ -2,7 +2,7 @@
 
 ``CleanPipeline`` turns a raw ``PageItem`` into an envelope (``pipelines.envelope``) with ``clean_page``, the one
 cleaning path shared with ``clean``, ``import`` and ``reprocess``. ``ArchivePipeline`` stores envelopes and records the
-crawl run. The cleaning core itself never imports Scrapy; only these adapters do.
+crawl run. They live in the Scrapy project, as Scrapy's convention has it; the cleaning core never imports Scrapy.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from archive.cli._common import db_option, db_path
+from newsarchive.cli._common import db_option, db_path
 from archive.ingest import ingest
 from archive.sources import Source, iter_sources
 from archive.store import Archive

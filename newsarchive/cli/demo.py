@@ -7,8 +7,8 @@ import time
 
 import click
 
-from archive.cli._common import db_path, db_option
-from archive.cli._output import emit
+from newsarchive.cli._common import db_path, db_option
+from newsarchive.cli._output import emit
 from archive.search import search
 from archive.stats import failures_by_reason, per_section, repairs_by_kind, skipped_by_reason
 from archive.store import Archive

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from archive.cli._common import EXIT_TEMPFAIL, check_redis_url, db_option, db_path
+from newsarchive.cli._common import EXIT_TEMPFAIL, check_redis_url, db_option, db_path
 from archive.health import FAILURES, INTERRUPTED, assess, close_dead_runs
 from archive.lock import Locked, crawl_lock
 from archive.store import Archive

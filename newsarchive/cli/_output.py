@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 import click
 
-from archive.cli._common import db_path
+from newsarchive.cli._common import db_path
 from archive.rows import FORMATS, write_rows
 from archive.store import Archive
 
