@@ -7,21 +7,24 @@ from archive import fts
 from archive.schema_doc import tables
 from archive.stats import REPAIRS_SQL
 
+PAGE_ROWS = 100
 SEARCH_SQL = f"""select a.id, a.published_at, a.title, a.source, a.section,
   newsarchive_snippet(a.body, :q) as snippet, a.url
 from {fts.TABLE} cross join articles a on a.doc = {fts.TABLE}.rowid
 where {fts.TABLE} match newsarchive_match(:q)
   and (length(:q) > 1 or a.title like newsarchive_like(:q) escape '\\' or a.body like newsarchive_like(:q) escape '\\')
-  and (:since = '' or a.published_at >= :since)
-  and (:until = '' or a.published_at < :until)
+  and newsarchive_in_window(a.published_at, :since, :until)
 order by {fts.TABLE}.rank
-limit 100"""
+limit {PAGE_ROWS} offset {PAGE_ROWS} * (max(cast(:page as integer), 1) - 1)"""
 
 QUERIES = {
     "search": {
         "title": "Search titles and bodies",
-        "description": "Any substring (Chinese, Latin, digits); ASCII case ignored; ranked by bm25 with titles first. "
-        "since/until bound published_at (YYYY-MM-DD; until is exclusive), or leave empty.",
+        "description_html": "Any substring (Chinese, Latin, digits); ASCII case ignored; ranked by bm25 with titles "
+        "first. <code>since</code>/<code>until</code> bound published_at as in the CLI (YYYY-MM-DD or a full time; "
+        "<code>until</code> includes its whole day), or leave them empty. "
+        f"{PAGE_ROWS} rows a page: <code>page</code> 1, 2, … "
+        'The <a href="-/search">search page</a> shows the same matches as cards, with a timeline and filters.',
         "sql": SEARCH_SQL,
     },
     "articles_per_day": {
@@ -52,6 +55,7 @@ def metadata(database: str) -> dict:
         label_column="title",
         facets=["section", "source"],
     )
+    described["article_versions"].update(sort_desc="superseded_at", label_column="title")
     return {
         "title": "newsarchive",
         "description": "Chinese news archive: articles, their earlier versions, crawl runs and failures.",

@@ -45,21 +45,28 @@ def connection(db: Any) -> sqlite3.Connection:
     return getattr(db, "conn", db)
 
 
+def window_end(until: str) -> tuple[str, bool]:
+    """Where a window that ends at ``until`` stops, and whether that bound is itself inside.
+
+    A bare date includes its whole day, so the window stops before the next day; a full time is compared as written
+    and included. Every window over published_at (CLI, Python, Datasette) ends here.
+    """
+    try:
+        day = date.fromisoformat(until)
+    except ValueError:
+        return until, True
+    return (day + timedelta(days=1)).isoformat(), False
+
+
 def date_filters(since: str | None, until: str | None, column: str = "a.published_at") -> tuple[list[str], dict]:
-    """SQL conditions for a time window; a bare date as ``until`` includes that whole day."""
+    """SQL conditions for a time window; a bare date as ``until`` includes that whole day (see window_end)."""
     conditions, params = [], {}
     if since:
         conditions.append(f"{column} >= :since")
         params["since"] = since
     if until:
-        try:
-            day = date.fromisoformat(until)
-        except ValueError:
-            conditions.append(f"{column} <= :until")
-            params["until"] = until
-        else:
-            conditions.append(f"{column} < :until")
-            params["until"] = (day + timedelta(days=1)).isoformat()
+        params["until"], included = window_end(until)
+        conditions.append(f"{column} {'<=' if included else '<'} :until")
     return conditions, params
 
 

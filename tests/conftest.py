@@ -13,6 +13,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
+ARTIFACTS = ROOT / "test-artifacts"
+"""What tests leave for people to look at (browser screenshots); ignored by git, listed at the end of a run."""
 
 
 def require_shared(relative: str) -> Path:
@@ -39,3 +41,10 @@ def charsets_dir() -> Path:
 @pytest.fixture(scope="session")
 def seed_path() -> Path:
     return require_shared("seeds/000_f20c698ef0dabe59.txt")
+
+
+def pytest_terminal_summary(terminalreporter):
+    files = sorted(path for path in ARTIFACTS.rglob("*") if path.is_file()) if ARTIFACTS.exists() else []
+    if files:
+        terminalreporter.write_line(f"test artefacts ({len(files)} files) in {ARTIFACTS}: "
+                                    + ", ".join(str(path.relative_to(ARTIFACTS)) for path in files))

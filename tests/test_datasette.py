@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from archive import schema_doc
 from archive.store import Archive
+from tests import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = [
@@ -30,45 +25,18 @@ ARTICLES = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read().decode("utf-8")
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode("utf-8")
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     path = tmp_path_factory.mktemp("serve") / "news.db"
     with Archive(path) as arc:
         arc.upsert_many(ARTICLES, run_id=None)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen([sys.executable, "-m", "newsarchive", "serve", "--db", str(path), "--port", str(port)],
-                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if _get(f"{base}/-/versions.json")[0] == 200:
-                break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"datasette did not start: {process.communicate()[1].decode()[-2000:]}")
-        time.sleep(0.2)
-    yield base, path, digest
-    process.terminate()
-    process.wait(10)
+    with serving.served(path) as base:
+        yield base, path, digest
+
+
+def _get(url: str) -> tuple[int, str]:
+    return serving.get(url)[:2]
 
 
 def _json(base: str, path: str, **params) -> list[dict]:

@@ -13,28 +13,26 @@ from newsarchive.cli._output import open_archive
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
 @db_option
 def serve(host, port, db):
-    """Serve the archive with Datasette: tables and columns described, Chinese search, canned queries.
+    """Serve the archive with Datasette: a search page with a timeline, articles as they read, tables and columns
+    described, Chinese search, canned queries.
 
     The file is opened read-only (an archive from an older version is upgraded first).
     """
     try:
+        import datasette  # noqa: F401
         import uvicorn
-        from datasette.app import Datasette
-        from datasette.plugins import pm
     except ImportError:
         raise click.ClickException("serve needs Datasette: pip install 'newsarchive[serve]'") from None
     import asyncio
 
-    from archive import datasette_plugin
-    from archive.datasette_metadata import metadata
+    from archive import datasette_app
 
     with open_archive(db) as archive:
         path = archive.path
-    if not pm.is_registered(datasette_plugin):
-        pm.register(datasette_plugin, name="newsarchive")
-    datasette = Datasette(files=[str(path)], metadata=metadata(path.stem), settings={"sql_time_limit_ms": 5000})
+    datasette = datasette_app.create(path)
     asyncio.run(datasette.invoke_startup())
-    click.echo(f"serving {path} at http://{host}:{port}/{path.stem}", err=True)
+    home = f"http://{host}:{port}/{path.stem}"
+    click.echo(f"serving {path} at {home} (search page: {home}/-/search)", err=True)
     uvicorn.run(datasette.app(), host=host, port=port, log_level="warning")
 
 
