@@ -4,7 +4,8 @@ Each article's raw response is read back through its WARC pointer and passed to 
 with the profile of the article's site (a replica or mirror URL alone would not name it). A record whose content
 changed gets a new version (the old text moves to ``article_versions``); one whose descriptive fields alone changed
 (quality, extractor…) is refreshed in place; the report counts both and says which fields changed how often.
-The article keeps its id and its fetch time: the text is new, the capture is not.
+The article keeps its id and its fetch time: the text is new, the capture is not. A crawl may run at the same time:
+a record it changed while reprocess was re-cleaning the old one keeps the crawl's version (a counted conflict).
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ class ReprocessReport:
     """Records with no WARC pointer (archived before raw capture): left as they are."""
     failed: int = 0
     """Raw record unreadable, or the cleaner no longer makes an article of it: recorded in ``failures``."""
+    conflicts: int = 0
+    """Records a crawl changed while they were being re-cleaned: left as the crawl wrote them (counted in neither
+    ``changed`` nor ``refreshed``); the next reprocess sees the new version."""
     fields: Counter = field(default_factory=Counter)
     """Field name -> number of records where it changed."""
     dry_run: bool = False
@@ -112,17 +116,22 @@ def _one(archive: Archive, row: dict, clean: Callable[..., Any], report: Reproce
         _fail(archive, row, f"the cleaner's record cannot be stored: {error}", report)
         return
     changed = [name for name in (*CONTENT_FIELDS, *DESCRIPTIVE_FIELDS) if fresh[name] != row[name]]
-    report.fields.update(changed)
     if not changed:
         report.unchanged += 1
         return
+    if not report.dry_run:
+        validators = {"etag": row["etag"], "last_modified": row["last_modified"]}
+        # A crawl may have stored a newer version since the row was read: then that one stays (see the store).
+        outcome = archive.upsert_article_if_unchanged(record, report.run_id, row, fetched_at=row["fetched_at"],
+                                                      warc=pointer, validators=validators)
+        if outcome == "conflict":
+            report.conflicts += 1
+            return
+    report.fields.update(changed)
     if any(name in CONTENT_FIELDS for name in changed):
         report.changed += 1
     else:
         report.refreshed += 1
-    if not report.dry_run:
-        validators = {"etag": row["etag"], "last_modified": row["last_modified"]}
-        archive.upsert_article(record, report.run_id, fetched_at=row["fetched_at"], warc=pointer, validators=validators)
 
 
 def _fail(archive: Archive, row: dict, reason: str, report: ReprocessReport) -> None:

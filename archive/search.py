@@ -15,8 +15,9 @@ without the IDF factor (negative, lower is better, as FTS5 ranks); a test checks
 
 Every candidate's text is read to count its hits, so by default a query is ranked among its ``RANK_WINDOW`` most
 recently archived matches (found in rowid order, which FTS5 walks newest first and stops); ``rank_window=None``
-ranks them all (FTS5's bm25 picks that page: see ``_best_by_fts5``), and ``limit=None`` (every match) always does.
-The set of matches never changes, only which of them can reach the first page.
+ranks them all (FTS5's bm25 picks that page: see ``_best_by_fts5``), and so does a ``limit`` above the window, so a
+page is never cut short of the matches there are; ``limit=None`` (every match) always does. The set of matches
+never changes, only which of them can reach the first page.
 
 Snippets are cut from the original body, not from the index's shadow text, with every hit in the window marked.
 """
@@ -138,7 +139,8 @@ def search(
             params,
         )]
     else:
-        window = rank_window if limit is not None and rank_window else None
+        # A window smaller than the page asked for would cut the page short: then every match is ranked.
+        window = rank_window if limit is not None and rank_window and limit <= rank_window else None
         docs = _ranked(conn, query, expression, conditions, params, window, limit)
     return _results(conn, docs, query, mark)
 

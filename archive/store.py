@@ -43,6 +43,8 @@ RUN_COUNTS = (*OUTCOMES, "failed", "skipped")
 SKIP_STAGE = "skip"
 """The ``failures.stage`` of a page that was fetched fine but is not an article."""
 BUSY_TIMEOUT_S = 30
+_ROW_IDENTITY = ("version", "content_hash", "warc_file", "warc_offset")
+"""What says a stored row is still the one read: its version, its content and the raw record it was cleaned from."""
 
 
 def utc_now() -> str:
@@ -244,6 +246,21 @@ class Archive:
                 self._update(row["id"], changes)
             self._tally(run_id, outcome)
         return outcome
+
+    def upsert_article_if_unchanged(self, record: Mapping[str, Any], run_id: int | None, read: Mapping[str, Any],
+                                    **kwargs: Any) -> str:
+        """``upsert_article``, only if the stored row is still the one ``read`` (a row as read earlier): the same
+        version, content and raw record. Otherwise "conflict", and nothing is written.
+
+        Optimistic concurrency for a writer that rewrites rows from what it read (``reprocess``): a crawl that
+        committed a newer version in between wins. The check and the write are one transaction, which holds
+        SQLite's write lock, so nothing can commit between them.
+        """
+        with self.batch():
+            current = self._current(record["id"])
+            if current is None or any(current[name] != read[name] for name in _ROW_IDENTITY):
+                return "conflict"
+            return self.upsert_article(record, run_id, **kwargs)
 
     def touch(self, url: str, run_id: int | None, fetched_at: str | None = None) -> str | None:
         """A revisit the server answered 304 Not Modified: move last_seen. "unchanged", or None if unknown."""

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pipelines import boilerplate, mirror, pagekind
 from pipelines.decode import decode
 from pipelines.extract import Extracted, extract
+from pipelines.input_size import MAX_INPUT_BYTES
 from pipelines.metadata import (
     clean_title,
     header_value,
@@ -30,9 +31,6 @@ from pipelines.metadata import (
 from pipelines.profile import profile_for_text, profile_for_url
 from pipelines.repair import Explanation, RepairConfig, repair_segments
 from pipelines.urls import article_id, canonical_url, url_path
-
-MAX_INPUT_BYTES = 16 * 1024 * 1024
-"""Larger inputs are refused: no news page is that big, and repairing one would stall a crawl."""
 
 _HTML_SIGN = re.compile(r"<(?:!doctype|html|head|body|div|p|br|table|article|meta|title|span|a|h1)\b[^>]*>", re.I)
 _HEADER_FIELDS = ("title", "time_text", "source_text", "author_text", "editor_text", "header_text")

@@ -126,3 +126,43 @@ def test_the_real_cleaner_after_a_repair_is_switched_on(tmp_path):
         (row,) = [r for r in arc.db["articles"].rows if r["url"].endswith("mirror.html")]
         assert "(zhōng)" not in row["body"] and row["version"] == 2
         assert json.loads(row["quality"])["repairs"]["pinyin_annotations"] == 2
+
+
+def test_a_version_a_crawl_stores_during_reprocess_is_never_undone(arc, tmp_path):
+    """A crawl commits a correction of U1 after reprocess read the row and before it writes: the correction stays
+    current, is not turned into an old version, and the race is counted, not an error."""
+    rewrite = cleaner(strip_app_promo=True)
+    correction = {"id": "U1", "url": f"{BASE}1.html", "site": "cbg.cn", "title": "标题一", "body": "正文一（更正）"}
+
+    def racing(data, *, url, content_type, site):
+        if url.endswith("/705-1.html"):
+            # Another process's connection, as a crawl has, storing the corrected page and its raw response.
+            with Archive(arc.path) as crawl, WarcWriter(crawl.warc_dir) as writer:
+                raw = f"{correction['title']}\n{correction['body']}".encode()
+                pointer = writer.write_response(url, 200, {"Content-Type": "text/plain; charset=utf-8"}, raw)
+                stored = crawl.upsert_article(correction, None, fetched_at="2026-02-01T00:00:00+00:00", warc=pointer)
+                assert stored == "updated"
+        return rewrite(data, url=url, content_type=content_type, site=site)
+
+    report = reprocess(arc, clean=racing)
+    assert (report.conflicts, report.changed, report.unchanged, report.failed) == (1, 1, 2, 0)
+    row = arc.get_article("U1")
+    assert (row["body"], row["version"], row["fetched_at"]) == ("正文一（更正）", 2, "2026-02-01T00:00:00+00:00")
+    assert [v["body"] for v in arc.versions("U1")] == ["正文一\n重庆手机台"]
+    assert arc.get_article("U3")["version"] == 2, "the other record is reprocessed as usual"
+    assert json.loads(arc.db["crawl_runs"].get(report.run_id)["stats"])["conflicts"] == 1
+    again = reprocess(arc, clean=rewrite)
+    assert (again.conflicts, again.changed) == (0, 0) and arc.get_article("U1")["body"] == "正文一（更正）"
+
+
+def test_a_row_deleted_during_reprocess_is_not_brought_back(arc):
+    rewrite = cleaner(strip_app_promo=True)
+
+    def deleting(data, *, url, content_type, site):
+        if url.endswith("/705-3.html"):
+            with arc.batch():
+                arc.conn.execute("DELETE FROM articles WHERE id = 'U3'")
+        return rewrite(data, url=url, content_type=content_type, site=site)
+
+    report = reprocess(arc, clean=deleting)
+    assert report.conflicts == 1 and arc.get_article("U3") is None

@@ -240,3 +240,29 @@ def test_rank_window_bounds_ranking_not_matching(tmp_path):
         assert len(search(arc, "媒体融合", limit=None, rank_window=10)) == 30
         filtered = search(arc, "媒体融合", limit=3, rank_window=5, source="无此来源")
         assert filtered == []
+
+
+def test_a_limit_above_the_window_gets_the_best_of_every_match(tmp_path):
+    with Archive(tmp_path / "news.db") as arc:
+        arc.upsert_many([{"id": f"n{i:02d}", "url": f"u{i}", "title": "媒体融合" if i == 0 else "其他",
+                          "body": "其他内容。媒体融合。" * (1 + i % 3)} for i in range(30)], run_id=None)
+        for query in ("媒体融合", "媒"):  # ranked by FTS5's bm25; read one character at a time
+            everything = [row["id"] for row in search(arc, query, limit=None)]
+            page = [row["id"] for row in search(arc, query, limit=25, rank_window=10)]
+            assert len(page) == 25 and page == everything[:25]
+            assert everything[0] == "n00", "the oldest match, outside any window of the newest, can lead"
+
+
+def test_the_command_honours_a_limit_above_the_ranking_window(tmp_path):
+    from archive.search import RANK_WINDOW
+    from tests.crawling import newsarchive
+
+    db = tmp_path / "news.db"
+    matches = RANK_WINDOW + 100
+    with Archive(db) as arc:
+        arc.upsert_many([{"id": f"a{i:04d}", "url": f"u{i}", "title": f"标题{i}", "body": "重庆新闻。" * (1 + i % 5)}
+                         for i in range(matches)], run_id=None)
+    for limit, expected in ((RANK_WINDOW + 50, RANK_WINDOW + 50), (100_000, matches), (20, 20)):
+        result = newsarchive("search", "重庆新闻", "--limit", str(limit), "--format", "json", "--db", str(db))
+        assert result.returncode == 0, result.stderr
+        assert len(json.loads(result.stdout)) == expected, limit

@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import io
 import subprocess
+import tracemalloc
+import zlib
 import sys
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from warcio.warcwriter import WARCWriter as ForeignWriter
 
 from archive.store import Archive
 from archive.warc import WarcPointer, WarcReadError, WarcWriter, iter_responses, read_record
+from tests.warcs import lying, page, record, zeros_record
 
 WARCIO = Path(sys.executable).with_name("warcio")
 PAGE = "<html><head><meta charset=gb2312></head><body>重庆新闻</body></html>".encode("gb18030")
@@ -122,3 +125,128 @@ def test_the_archive_stores_pointers_relative_to_its_folder(tmp_path):
         assert row["warc_file"].startswith("warc/newsarchive-")
         assert arc.warc_pointer(row) == pointer
         assert read_record(arc.warc_pointer(row))[2] == PAGE
+
+
+# Hostile and damaged files: every record is checked, a bad one costs only itself.
+
+URLS = [f"https://example.com/{i}.html" for i in range(4)]
+
+
+def _records(compressed=True, digests=True) -> list[bytes]:
+    return [record(url, page(f"第{i}页"), gzip=compressed, digests=digests) for i, url in enumerate(URLS)]
+
+
+def _damaged(kind: str, compressed: bool, digests: bool) -> tuple[bytes, int]:
+    """Four records, the second damaged; and the offset of the second."""
+    parts = _records(compressed, digests)
+    if kind.startswith("length "):
+        parts[1] = lying(parts[1], int(kind.split()[1]), gzip=compressed)
+    elif kind == "changed byte":
+        block = zlib.decompress(parts[1], 31) if compressed else parts[1]
+        block = block.replace("停车位".encode(), "停车场".encode(), 1)
+        parts[1] = gzip.compress(block) if compressed else block
+    elif kind == "cut member":
+        parts[1] = parts[1][: len(parts[1]) // 2]
+    return b"".join(parts), len(parts[0])
+
+
+DAMAGE = [
+    *[(kind, compressed, digests) for kind in ("length +100000", "length -500", "length +7")
+      for compressed in (True, False) for digests in (True, False)],
+    ("changed byte", True, True),  # only a digest can tell a changed byte
+    ("changed byte", False, True),
+    ("cut member", True, True),  # a member is a gzip notion
+    ("cut member", True, False),
+]
+
+
+@pytest.mark.parametrize("kind, compressed, digests", DAMAGE,
+                         ids=[f"{k}-{'gz' if g else 'plain'}-{'digests' if d else 'none'}" for k, g, d in DAMAGE])
+def test_a_damaged_record_is_a_problem_and_the_records_after_it_are_read(tmp_path, kind, compressed, digests):
+    path = tmp_path / ("x.warc.gz" if compressed else "x.warc")
+    data, offset = _damaged(kind, compressed, digests)
+    path.write_bytes(data)
+    entries = list(iter_responses(path))
+    good = [(e.url, e.body) for e in entries if not e.problem]
+    assert good == [(URLS[i], page(f"第{i}页")) for i in (0, 2, 3)]
+    problems = [e for e in entries if e.problem]
+    assert problems and all(not e.body for e in problems)
+    assert problems[0].pointer.offset == offset
+
+
+def test_truncated_member_at_the_end_is_a_problem(tmp_path):
+    parts = _records()
+    path = tmp_path / "cut.warc.gz"
+    for cut in (len(parts[3]) // 2, 200):  # inside the body; inside the headers
+        path.write_bytes(b"".join(parts[:3]) + parts[3][:cut])
+        entries = list(iter_responses(path))
+        assert [e.url for e in entries if not e.problem] == URLS[:3]
+        (problem,) = [e for e in entries if e.problem]
+        assert problem.pointer.offset == sum(map(len, parts[:3])) and not problem.body
+
+
+def test_digest_mismatch_is_named(tmp_path):
+    path = tmp_path / "x.warc"
+    path.write_bytes(_damaged("changed byte", compressed=False, digests=True)[0])
+    (problem,) = [e for e in iter_responses(path) if e.problem]
+    assert problem.url == URLS[1] and "digest" in problem.problem
+
+
+def test_read_record_refuses_a_damaged_or_different_record(tmp_path):
+    pointer = _write(tmp_path, n=1)[0]
+    data = Path(pointer.file).read_bytes()
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(data[: pointer.offset + pointer.length // 2])
+    with pytest.raises(WarcReadError, match="truncated|not a whole|no record"):
+        read_record(WarcPointer(str(cut), pointer.offset, pointer.length, pointer.digest))
+    with pytest.raises(WarcReadError, match="digest differs"):
+        read_record(WarcPointer(pointer.file, pointer.offset, pointer.length, "sha1:" + "A" * 32))
+    assert read_record(pointer)[2].startswith(PAGE)
+
+
+def _gzipped_zeros(size: int) -> bytes:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    return b"".join([*(compressor.compress(bytes(1 << 20)) for _ in range(size >> 20)), compressor.flush()])
+
+
+@pytest.mark.parametrize("served", [False, True], ids=["stored", "content-encoding"])
+def test_an_oversized_record_is_refused_in_constant_memory(tmp_path, served):
+    """A 64 MB body (64 KB of gzip, stored so or served with Content-Encoding: gzip) read against a 1 MB cap: refused
+    after holding a fraction of the cap, and the next record is read."""
+    path = tmp_path / "bomb.warc.gz"
+    parts = _records()
+    huge = "https://example.com/huge.html"
+    if served:
+        out = io.BytesIO()
+        writer = ForeignWriter(out, gzip=True)
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html"), ("Content-Encoding", "gzip")],
+                                   protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(huge, "response", payload=io.BytesIO(_gzipped_zeros(64 << 20)),
+                                                      http_headers=headers))
+        bomb = out.getvalue()
+    else:
+        bomb = zeros_record(huge, 64 << 20)
+    path.write_bytes(parts[0] + bomb + parts[1])
+    tracemalloc.start()
+    entries = list(iter_responses(path, max_bytes=1 << 20))
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert [(e.url, bool(e.problem)) for e in entries] == [(URLS[0], False), (huge, True), (URLS[1], False)]
+    assert "too large" in entries[1].problem
+    assert peak < 3 << 20, f"peak {peak} bytes"
+
+
+def test_header_lines_are_bounded(tmp_path):
+    """Header lines warcio would read whole into memory (one of 8 MB here) are damage, and the next record is read."""
+    parts = _records()
+    block = (b"WARC/1.1\r\nWARC-Type: response\r\nX-Padding: " + b"a" * (8 << 20) + b"\r\nContent-Length: 0\r\n\r\n"
+             b"\r\n\r\n")
+    path = tmp_path / "long.warc.gz"
+    path.write_bytes(parts[0] + gzip.compress(block) + parts[1])
+    tracemalloc.start()
+    entries = list(iter_responses(path))
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert [e.url for e in entries if not e.problem] == URLS[:2]
+    assert any("header lines" in (e.problem or "") for e in entries)
+    assert peak < 4 << 20, f"peak {peak} bytes"

@@ -14,12 +14,12 @@ from pipelines.clean import clean_page
 
 def _result(source, url, content_type, input_kind) -> dict:
     if source.error:
-        return {"input": source.name, "kind": "failed", "stage": "read", "reason": source.error}
+        return {"input": source.label, "kind": "failed", "stage": "read", "reason": source.error}
     outcome = clean_page(source.data, url=url or source.url, content_type=content_type or source.content_type,
                          input_kind=source.kind(input_kind))
     if outcome.kind == "article":
-        return {"input": source.name, "kind": "article", **asdict(outcome.article)}
-    return {"input": source.name, "kind": outcome.kind, "reason": outcome.reason}
+        return {"input": source.label, "kind": "article", **asdict(outcome.article)}
+    return {"input": source.label, "kind": outcome.kind, "reason": outcome.reason}
 
 
 def _as_text(result: dict) -> str:

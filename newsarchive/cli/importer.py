@@ -6,16 +6,17 @@ Each input is kept raw in the archive's WARC files first (a ``resource`` record 
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
 import sys
 from dataclasses import asdict
-from pathlib import Path
 
 import click
 
 from newsarchive.cli._common import db_option, db_path
 from archive.ingest import ingest
-from archive.sources import Source, iter_sources
+from archive.sources import Source, file_uri, iter_sources, label
 from archive.store import Archive
 from archive.warc import WarcWriter
 from pipelines import envelope
@@ -32,13 +33,16 @@ def _capture(writer: WarcWriter, source: Source, url: str) -> dict:
 
 
 def import_source(archive: Archive, writer: WarcWriter, source: Source, run_id: int, input_kind: str) -> tuple[str, dict]:
-    url = source.url or Path(source.name).resolve().as_uri()
+    url = source.url or file_uri(source.name)
     if source.error:
         env = envelope.failure(url, "read", source.error)
     else:
-        outcome = clean_page(source.data, url=url, content_type=source.content_type,
-                             input_kind=source.kind(input_kind))
-        env = envelope.from_outcome(outcome, url=url, warc=_capture(writer, source, url))
+        try:
+            outcome = clean_page(source.data, url=url, content_type=source.content_type,
+                                 input_kind=source.kind(input_kind))
+            env = envelope.from_outcome(outcome, url=url, warc=_capture(writer, source, url))
+        except Exception as exc:  # noqa: BLE001 - e.g. a URL the WARC writer refuses: this input fails, not the run
+            env = envelope.failure(url, "import", f"{type(exc).__name__}: {exc}")
     return ingest(archive, env, run_id), env
 
 
@@ -54,12 +58,19 @@ def import_(paths, db, input_kind):
     path = db_path(db)
     counts: dict[str, int] = {}
     with Archive(path) as archive, WarcWriter(archive.warc_dir) as writer:
-        run_id = archive.start_run({"command": "import", "paths": list(paths)})
-        for source in iter_sources(list(paths)):
-            result, env = import_source(archive, writer, source, run_id, input_kind)
-            counts[result] = counts.get(result, 0) + 1
-            if result == "failed":
-                click.echo(f"newsarchive import: {source.name}: {env.get('reason')}", err=True)
+        run_id = archive.start_run({"command": "import", "paths": [label(p) for p in paths]})
+        try:
+            for source in iter_sources(list(paths)):
+                result, env = import_source(archive, writer, source, run_id, input_kind)
+                counts[result] = counts.get(result, 0) + 1
+                if result == "failed":
+                    click.echo(f"newsarchive import: {source.label}: {env.get('reason')}", err=True)
+        except BaseException as exc:
+            # The archive itself failed (sqlite3.Error), or the user interrupted: the run must not stay 'running'.
+            reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else f"error: {type(exc).__name__}"
+            with contextlib.suppress(sqlite3.Error):
+                archive.finish_run(run_id, reason)
+            raise
         archive.finish_run(run_id)
     click.echo(json.dumps({"db": str(path), **counts}, ensure_ascii=False))
     sys.exit(1 if counts.get("failed") else 0)

@@ -21,7 +21,8 @@ MARK = ("«", "»")
 @click.option("--source", help="Only sources containing this text (e.g. 重庆日报).")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1), help="At most this many hits.")
 @click.option("--rank-all", is_flag=True,
-              help=f"Rank every match by bm25 (default: among the {RANK_WINDOW:,} most recently archived matches).")
+              help=f"Rank every match by bm25 (default: among the {RANK_WINDOW:,} most recently archived matches, "
+                   "or all of them when --limit is larger).")
 @format_option()
 @db_option
 def search(query, since, until, section, source, limit, rank_all, fmt, db):
