@@ -1,7 +1,8 @@
 """Judge a finished crawl run the way an operator would, for cron: exit code, alerts, one-line summary.
 
 Exit codes (documented in docs/cron.md): 0 ok; 1 failures above the threshold; 3 the run found far fewer articles
-than recent runs did (a redesign or a block, usually); 130 interrupted. 2 (usage) and 75 (locked) are decided
+than recent runs did (a redesign or a block, usually), or its template drift verdict (``archive.drift``, stored in
+the run's stats) is an alert; 130 interrupted. 2 (usage) and 75 (locked) are decided
 before a crawl starts.
 
 "Far fewer" compares the articles listed on the *front pages* (page 1 of each start list) with the median of the
@@ -16,6 +17,7 @@ import json
 import statistics
 from typing import Any
 
+from archive import drift
 from archive.store import RUN_COUNTS
 
 OK, FAILURES, ALERT, INTERRUPTED = 0, 1, 3, 130
@@ -80,6 +82,10 @@ def assess(archive, run_id: int, *, max_failure_rate: float = 0.2, drop_ratio: f
         if usual >= MIN_USUAL and front < usual * drop_ratio:
             code = code or ALERT
             alerts.append(f"the front pages listed {front} articles, far fewer than the {usual:g} of recent runs")
+    verdict = stats.get(drift.VERDICT) or {}
+    if verdict.get("alert"):
+        code = code or ALERT
+        alerts.append(drift.message(verdict))
     summary["alerts"] = alerts
     summary["exit_code"] = code
     return summary

@@ -141,6 +141,7 @@ class ProfileSpider(scrapy.Spider):
         nxt = response.css(f"{self.profile.list['next']}::attr(href)").getall() if self.profile.list.get("next") else []
         how = "selectors"
         if any(self.profile.article_match(urlsplit(url).path) for url in links):
+            self.crawler.stats.inc_value("newsarchive/lists_by_selectors")
             nxt = [u for u in self._targets(response, nxt) if self.profile.is_list(urlsplit(u).path)]
         else:
             how = "url_scheme"
