@@ -6,7 +6,10 @@ slowly costs fields (dates, sources, editors) and confidence. Each stored articl
 - ``newsarchive/extractor/<name>``: articles by extractor (``profile:2020``, ``generic``…);
 - ``newsarchive/articles_without/<title|published_at>``: articles stored without that field;
 - ``newsarchive/selector_missed/<generation>:<field>``: articles on which that key selector matched nothing
-  (``quality.selectors_missed``, see ``pipelines.extract.probe``).
+  (``quality.selectors_missed``, see ``pipelines.extract.probe``);
+- from the spider: ``newsarchive/lists_by_selectors`` and ``newsarchive/lists_selectors_missed``, list pages whose
+  selectors found articles or found none (those were read by URL scheme, ``newsarchive/lists_by_url_scheme``, as
+  are the pages of a profile without list selectors, which is no drift).
 
 At the end of the run ``judge`` compares these with the run's list pages and with recent runs, and its verdict is
 stored in the run's stats as ``newsarchive/drift``; ``archive.health.assess`` turns an alert into exit code 3.
@@ -95,7 +98,7 @@ def judge(stats: Mapping[str, Any], earlier: list[Mapping[str, Any]], selectors:
         for name, count in _by(stats, "selector_missed").items():
             if count >= max(1, NAMED_SHARE * articles):
                 named[name] = count
-    by_scheme = int(stats.get(f"{PREFIX}lists_by_url_scheme", 0))
+    by_scheme = int(stats.get(f"{PREFIX}lists_selectors_missed", 0))
     by_selectors = int(stats.get(f"{PREFIX}lists_by_selectors", 0))
     if by_scheme and by_scheme >= by_selectors:
         reasons.append(f"the list selectors found no article on {by_scheme} of {by_scheme + by_selectors} list pages "

@@ -9,7 +9,7 @@ CSS = {"2020:body": "div.article-content", "2020:time": "div.article-info span.t
 
 
 def _run(profile=0, generic=0, no_date=0, missed=None, lists=(10, 0)):
-    stats = {"newsarchive/lists_by_selectors": lists[0], "newsarchive/lists_by_url_scheme": lists[1]}
+    stats = {"newsarchive/lists_by_selectors": lists[0], "newsarchive/lists_selectors_missed": lists[1]}
     if profile:
         stats["newsarchive/extractor/profile:2020"] = profile
     if generic:

@@ -44,7 +44,9 @@ class ProfileSpider(scrapy.Spider):
     def __init__(self, *args, profile: str | None = None, base_url: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.state: ArchiveState | None = None
-        self.profile: Profile = load_profile(profile or self.profile_name)
+        # What the item pipelines load again: the name, or the path of a profile file outside crawler/profiles.
+        self.profile_ref = profile or self.profile_name
+        self.profile: Profile = load_profile(self.profile_ref)
         self.base_url = (base_url or self.profile.base_url).rstrip("/")
         base = urlsplit(self.base_url)
         if base.scheme not in ("http", "https") or not base.hostname:
@@ -136,8 +138,8 @@ class ProfileSpider(scrapy.Spider):
         if not hasattr(response, "css"):
             self.logger.warning("list page %s is not HTML (%s)", response.url, response.headers.get("Content-Type"))
             return
-        links = list(self._targets(response, response.css(
-            f"{self.profile.list['item']} {self.profile.list['link']}::attr(href)").getall()))
+        item, link = self.profile.list.get("item"), self.profile.list.get("link")
+        links = list(self._targets(response, response.css(f"{item} {link}::attr(href)").getall())) if item and link else []
         nxt = response.css(f"{self.profile.list['next']}::attr(href)").getall() if self.profile.list.get("next") else []
         how = "selectors"
         if any(self.profile.article_match(urlsplit(url).path) for url in links):
@@ -146,6 +148,8 @@ class ProfileSpider(scrapy.Spider):
         else:
             how = "url_scheme"
             self.crawler.stats.inc_value("newsarchive/lists_by_url_scheme")
+            if item and link:  # selectors that are there and matched nothing: drift (archive.drift)
+                self.crawler.stats.inc_value("newsarchive/lists_selectors_missed")
             everything = list(self._targets(response, response.css("a[href]::attr(href)").getall()))
             key = self.profile.list_key(urlsplit(response.url).path)
             nxt = [u for u in everything if key is not None and self.profile.list_key(urlsplit(u).path) == key]
@@ -280,7 +284,7 @@ class ProfileSpider(scrapy.Spider):
             body=response.body,
             content_type=_header(response, b"Content-Type"),
             fetched_at=fetched_at,
-            profile=self.profile.name,
+            profile=self.profile_ref,
             etag=_header(response, b"ETag"),
             last_modified=_header(response, b"Last-Modified"),
             warc=response.meta.get("warc"),
