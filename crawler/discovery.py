@@ -21,7 +21,7 @@ FEED_LINKS = "link[rel~=alternate][href]"
 
 def robots_sitemaps(response: Response) -> list[str]:
     """The ``Sitemap:`` URLs of a robots.txt, absolute."""
-    return list(sitemap_urls_from_robots(response.text, base_url=response.url))
+    return list(sitemap_urls_from_robots(response.body, base_url=response.url))
 
 
 def sitemap_entries(response: Response, max_size: int) -> tuple[str | None, list[str]]:

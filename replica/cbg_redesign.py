@@ -24,6 +24,8 @@ SITEMAP_CHUNK = 100
 FEED_SIZE = 20
 # Listed in the sitemap index but forbidden by robots.txt: a polite crawler never asks for it.
 PRIVATE_SITEMAP = "/sitemaps/private.xml"
+# An entry of the first sitemap on a foreign host, with an article path: the host allow-list must drop it.
+FOREIGN_ENTRY = "http://mirror.invalid/show/705-100001.html"
 
 
 def _stamp(entry: Entry) -> str:
@@ -103,9 +105,11 @@ def sitemap_index(chunks: int) -> str:
             f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{items}</sitemapindex>\n')
 
 
-def sitemap(entries: list[Entry]) -> str:
+def sitemap(entries: list[Entry], foreign: bool = False) -> str:
     items = "".join(f"<url><loc>{ORIGIN}{xml_escape(e.path)}</loc><lastmod>{e.published:%Y-%m-%d}</lastmod></url>\n"
                     for e in entries)
+    if foreign:
+        items += f"<url><loc>{FOREIGN_ENTRY}</loc></url>\n"
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{items}</urlset>\n')
 

@@ -228,7 +228,8 @@ class CbgSite:
             return Page(200, xml, cbg_redesign.sitemap_index(len(chunks)).encode(), "sitemap")
         m = SITEMAP_RE.match(path)
         if m and 1 <= int(m.group(1)) <= len(chunks):
-            return Page(200, xml, cbg_redesign.sitemap(chunks[int(m.group(1)) - 1]).encode(), "sitemap")
+            number = int(m.group(1))
+            return Page(200, xml, cbg_redesign.sitemap(chunks[number - 1], foreign=number == 1).encode(), "sitemap")
         if path == cbg_redesign.PRIVATE_SITEMAP:
             return Page(200, xml, cbg_redesign.sitemap([self.dead]).encode(), "sitemap")
         if path == "/rss.xml":

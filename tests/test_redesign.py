@@ -41,6 +41,14 @@ def _run_stats(db) -> dict:
     return json.loads(stats)
 
 
+def _urls(db) -> list[str]:
+    con = sqlite3.connect(db)
+    try:
+        return [u for (u,) in con.execute("select url from articles union all select url_or_path from failures")]
+    finally:
+        con.close()
+
+
 def _profile(tmp_path, **changes) -> str:
     profile = json.loads((ROOT / "crawler/profiles/cbg.json").read_text(encoding="utf-8"))
     profile.update(changes)
@@ -119,6 +127,9 @@ def test_sitemaps_alone_find_every_article_and_robots_is_obeyed(server, truth, t
     assert "/sitemap.xml" in requests["paths"] and "/sitemaps/articles-1.xml" in requests["paths"]
     assert "/sitemaps/private.xml" not in requests["paths"]  # listed in the index, disallowed by robots.txt
     assert stats["robotstxt/forbidden"] >= 1
+    # the first sitemap also lists an article path on a foreign host: dropped by the same allow-list as any link
+    assert stats["newsarchive/offsite_links"] >= 1
+    assert not any("mirror.invalid" in url for url in _urls(tmp_path / "news.db"))
     assert not any(p.startswith("/list/") for p in requests["paths"])
 
 
