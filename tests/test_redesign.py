@@ -157,3 +157,15 @@ def test_feed_entries_become_articles(server, tmp_path):
     archived = rows(tmp_path / "news.db")
     assert len(archived) == stats["newsarchive/discovered_by/feed"] + stats["newsarchive/discovered_by/url_scheme"]
     assert all(path in feed or path in server.replica.page("/").body.decode() for path in archived)
+
+
+def test_a_second_run_stops_at_the_known_pages_and_still_alerts(crawled, server):
+    db, _, _ = crawled
+    replica_stats(server.base_url, reset=True)
+    again = newsarchive("crawl", "--base-url", server.base_url, "--db", str(db))
+    requests = replica_stats(server.base_url, reset=True)
+    assert again.returncode == ALERT, again.stderr[-3000:]
+    assert requests["article"] == 0  # every article known, none published inside the revisit window
+    assert requests["list"] <= 2 * len(server.replica.start_paths)
+    verdict = _run_stats(db)["newsarchive/drift"]
+    assert any("list selectors found no article" in r for r in verdict["reasons"])
