@@ -7,8 +7,7 @@ in a transaction, and is recorded in ``_sqlite_migrations``. Never edit a migrat
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from archive.sqlite_utils_lite import Database, Migrations
 
 from archive import fts
 

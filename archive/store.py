@@ -27,7 +27,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
+from archive.sqlite_utils_lite import Database
 
 from archive import fts
 from archive.migrations import migrations
