@@ -57,7 +57,8 @@ def per_source(db: Any, since: str | None = None, until: str | None = None, limi
 def latest_runs(db: Any, limit: int = 10) -> list[dict]:
     return _rows(
         db,
-        """SELECT id, started_at, finished_at, status, finish_reason, new, updated, unchanged, failed, skipped
+        """SELECT id, started_at, finished_at, status, finish_reason, new, updated, unchanged, failed, skipped,
+                  exit_code, alerts
            FROM crawl_runs ORDER BY id DESC LIMIT ?""",
         [limit],
     )
