@@ -26,7 +26,7 @@ TARGET_S = 0.3
 def _archive(folder: Path) -> Path:
     path = folder / "news.db"
     with Archive(path) as archive:
-        run = archive.start_run({"command": "bench"})
+        run = archive.start_run({"spider": "portal", "profile": "cbg", "base_url": None})
         archive.upsert_many([{"id": f"{n:016x}", "url": f"https://www.cbg.cn/show/705-{n}.html",
                               "title": f"重庆新闻第{n}条", "body": "重庆加快推进媒体融合发展。" * 20,
                               "published_at": f"2026-04-{1 + n % 28:02d}T09:00:00+08:00"} for n in range(200)], run)
@@ -44,6 +44,7 @@ def run():
             "newsarchive show 0000": [sys.executable, "-m", "newsarchive", "show", "00000000000000a1", "--db", db],
             "newsarchive stats": [sys.executable, "-m", "newsarchive", "stats", "--db", db],
             "newsarchive export": [sys.executable, "-m", "newsarchive", "export", "--db", db, "-o", "/dev/null"],
+            "newsarchive health": [sys.executable, "-m", "newsarchive", "health", "--db", db],
             "newsarchive clean --help (loads the cleaner)": [sys.executable, "-m", "newsarchive", "clean", "--help"],
         }
         wall: dict[str, list[float]] = {name: [] for name in commands}

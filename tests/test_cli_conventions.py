@@ -127,7 +127,7 @@ sys.stderr.write("MODULES " + json.dumps(heavy) + "\\n")
 
 
 @pytest.mark.parametrize("command", [["--version"], ["search", "媒体"], ["show", "a1b2"], ["stats"], ["runs"],
-                                     ["export", "--format", "csv"]])
+                                     ["export", "--format", "csv"], ["health"]])
 def test_commands_that_touch_no_crawl_import_no_crawler_nor_cleaner(db, command):
     args = [*command] if command == ["--version"] else [*command, "--db", db]
     result = subprocess.run([sys.executable, "-c", f"HEAVY = {HEAVY!r}\n{PROBE}", *args], capture_output=True,
