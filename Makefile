@@ -8,6 +8,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 .PHONY: demo test bench install clean
 
 $(STAMP): pyproject.toml
+	@echo "setting up $(VENV) (the first time only: a few minutes)…"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
@@ -30,4 +31,4 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) data/demo.db* build *.egg-info
+	rm -rf $(VENV) build *.egg-info

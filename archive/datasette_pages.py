@@ -10,9 +10,7 @@ a silently ignored filter would be a wrong answer.
 
 from __future__ import annotations
 
-import re
 import urllib.parse
-from datetime import date, datetime
 
 from datasette import NotFound
 from datasette.utils import tilde_encode, urlsafe_components
@@ -22,6 +20,7 @@ from markupsafe import Markup, escape
 from archive import browse
 from archive.article import lookup
 from archive.chart import Bar, bar_chart
+from archive.search import MOMENT_FORMS, check_moment
 from archive.stats import per_section, per_source
 
 TEMPLATE = "newsarchive_search.html"
@@ -29,7 +28,6 @@ ROUTE = r"^/(?P<database>[^/]+)/-/search$"
 MARKS = ("\x02", "\x03")
 """Hit marks that no cleaned text holds, swapped for <mark> tags once the text is HTML-escaped."""
 FIELDS = ("q", "since", "until", "section", "source", "order", "period", "page")
-_TIME = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 ORDER_WORDS = {"relevance": "best match first", "newest": "newest first", "oldest": "oldest first"}
 
 
@@ -75,9 +73,11 @@ def read_form(args) -> tuple[dict, list[str]]:
     form = {name: (args.get(name) or "").strip() for name in FIELDS}
     errors = []
     for name in ("since", "until"):
-        if form[name] and not _is_time(form[name]):
-            errors.append(f"{name} must be a date (2020-10-01) or a date and time (2020-10-01T08:00:00+08:00), "
-                          f"not {form[name]!r}.")
+        if form[name]:
+            try:
+                check_moment(form[name])
+            except ValueError:
+                errors.append(f"{name} must be {MOMENT_FORMS}, not {form[name]!r}.")
     if form["order"] and form["order"] not in browse.ORDERS:
         errors.append(f"order must be one of {', '.join(browse.ORDERS)}, not {form['order']!r}.")
     if form["period"] and form["period"] not in browse.PERIODS:
@@ -85,16 +85,6 @@ def read_form(args) -> tuple[dict, list[str]]:
     if form["page"] and not (form["page"].isdigit() and int(form["page"]) >= 1):
         errors.append(f"page must be a whole number from 1, not {form['page']!r}.")
     return form, errors
-
-
-def _is_time(value: str) -> bool:
-    if not _TIME.fullmatch(value):
-        return False
-    try:
-        (date.fromisoformat if len(value) == 10 else datetime.fromisoformat)(value)
-    except ValueError:
-        return False
-    return True
 
 
 def _gather(conn, form: dict, searched: bool) -> dict:

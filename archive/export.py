@@ -1,4 +1,4 @@
-"""Export articles as JSON lines or CSV, streaming: rows go from a cursor to the output one at a time.
+"""Export articles as JSON lines, JSON, CSV or a table, streaming: rows go from a cursor to the output one at a time.
 
 Memory stays flat whatever the archive's size, so a million articles export like ten. ``images`` and ``quality``
 come out as JSON values in JSONL and as JSON text in CSV cells (as stored).
@@ -7,16 +7,15 @@ come out as JSON values in JSONL and as JSON text in CSV cells (as stored).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TextIO
 
-from archive.rows import write_rows
+from archive.rows import FORMATS, write_rows
 from archive.search import connection, where_window
 from archive.store import RECORD_FIELDS
 
 DEFAULT_FIELDS = (*RECORD_FIELDS, "version", "content_hash", "first_seen", "last_seen", "fetched_at")
 JSON_FIELDS = ("images", "quality")
-FORMATS = ("jsonl", "csv")
 
 
 def article_columns(db: Any) -> list[str]:
@@ -68,12 +67,15 @@ def export(
     since: str | None = None,
     until: str | None = None,
     fields: Sequence[str] | None = None,
+    track: Callable[[Iterator[dict]], Iterable[dict]] | None = None,
 ) -> int:
-    """Write the articles to ``out`` in ``fmt`` ("jsonl" or "csv"); returns how many were written."""
+    """Write the articles to ``out`` in ``fmt`` (one of ``archive.rows.FORMATS``); returns how many were written."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     chosen = check_fields(db, fields)
     rows = _select(db, since, until, chosen)
-    if fmt == "jsonl":
+    if track:  # wraps the rows as they stream (the CLI's progress bar)
+        rows = track(rows)
+    if fmt in ("jsonl", "json"):
         rows = map(_decoded, rows)
     return write_rows(rows, out, fmt, chosen)

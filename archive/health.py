@@ -15,16 +15,59 @@ from __future__ import annotations
 
 import json
 import statistics
+from datetime import datetime, timezone
 from typing import Any
 
 from archive import drift
-from archive.store import RUN_COUNTS
+from archive.store import RUN_COUNTS, SKIP_STAGE
 
 OK, FAILURES, ALERT, INTERRUPTED = 0, 1, 3, 130
 FRONT = "newsarchive/front_page_articles"
 HISTORY = 5
 MIN_USUAL = 10
 INTERRUPT_REASONS = ("shutdown", "killed", "interrupted")
+
+
+CAUSES = (
+    ("dns", ("DNSLookupError", "gaierror", "No address associated", "Name or service not known")),
+    ("timeout", ("TimeoutError", "TCPTimedOutError", "took longer than", "timed out")),
+    ("refused", ("ConnectionRefusedError", "Connection was refused")),
+    ("connection", ("ConnectionLost", "ConnectionDone", "ResponseNeverReceived", "ConnectError", "SSLError",
+                    "ConnectionResetError", "ResponseFailed")),
+)
+"""Network causes of a failure, by words its reason contains (Twisted's and Scrapy's exception names)."""
+CAUSE_WORDS = {"dns": "DNS lookups failed (is the network or the resolver down?)", "timeout": "timed out",
+               "refused": "connections refused", "connection": "connections broken"}
+
+
+def cause(reason: str | None, stage: str | None = None) -> str:
+    """What a failure's reason says went wrong, for counting: ``dns``, ``timeout``, ``refused``, ``connection``,
+    ``HTTP 404`` (and every other status as itself), else the stage (``clean``, ``store``…) it failed at."""
+    reason = reason or ""
+    if reason.startswith("HTTP "):
+        return reason.split(":", 1)[0].strip()
+    for name, words in CAUSES:
+        if any(word in reason for word in words):
+            return name
+    return stage or "other"
+
+
+def failures_by_cause(archive, run_id: int) -> dict[str, int]:
+    """The run's failures (not skips) counted by ``cause``, most frequent first."""
+    counts: dict[str, int] = {}
+    for stage, reason, n in archive.conn.execute(
+            "SELECT stage, reason, count(*) FROM failures WHERE run_id = ? AND stage != ? GROUP BY 1, 2",
+            [run_id, SKIP_STAGE]):
+        name = cause(reason, stage)
+        counts[name] = counts.get(name, 0) + n
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def record_verdict(archive, run_id: int, summary: dict[str, Any]) -> None:
+    """Keep what cron was told (the alerts and the exit code) on the run's row."""
+    with archive.batch():
+        archive.conn.execute("UPDATE crawl_runs SET alerts = ?, exit_code = ? WHERE id = ?",
+                             [json.dumps(summary["alerts"], ensure_ascii=False), summary["exit_code"], run_id])
 
 
 def close_dead_runs(archive) -> int:
@@ -72,9 +115,12 @@ def assess(archive, run_id: int, *, max_failure_rate: float = 0.2, drop_ratio: f
         code = INTERRUPTED
         alerts.append(f"run {run_id} was interrupted ({run.get('finish_reason')})")
     failed = int(run.get("failed") or 0)
+    causes = failures_by_cause(archive, run_id)
+    summary["failures_by_cause"] = causes
     if fetched and failed / fetched > max_failure_rate:
         code = code or FAILURES
-        alerts.append(f"{failed} of {fetched} pages failed (threshold {max_failure_rate:.0%})")
+        alerts.append(f"{failed} of {fetched} pages failed (threshold {max_failure_rate:.0%}): "
+                      + ", ".join(f"{n} {CAUSE_WORDS.get(name, name)}" for name, n in causes.items()))
     earlier = [front_page_articles(r) for r in rows[1:] if r.get("status") == "finished"]
     earlier = [n for n in earlier if n is not None]
     if front is not None and len(earlier) >= 2:
@@ -89,3 +135,60 @@ def assess(archive, run_id: int, *, max_failure_rate: float = 0.2, drop_ratio: f
     summary["alerts"] = alerts
     summary["exit_code"] = code
     return summary
+
+
+NAGIOS = {"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3}
+"""``newsarchive health`` exits with the Nagios plugin codes, which monitors (Nagios, Icinga, Zabbix, Sensu) read."""
+CRAWL_RUNS = "json_extract(options, '$.spider') IS NOT NULL"
+
+
+def check(archive, max_age_hours: float = 3.0, now: datetime | None = None) -> dict[str, Any]:
+    """The archive's health as a monitor sees it: ``state`` (a NAGIOS key), ``message``, the latest crawl run with
+    its verdict (``alerts``, ``exit_code``: stored by ``newsarchive crawl``, else judged now), its age, and its
+    failures by cause.
+
+    CRITICAL: the latest crawl failed (exit 1) or raised an alert (3), or no crawl finished in ``max_age_hours``.
+    WARNING: it was interrupted after an interrupted one (one interruption, a reboot say, is nothing to act on).
+    UNKNOWN: no crawl has run yet.
+    """
+    now = now or datetime.now(timezone.utc)
+    runs = list(archive.db.query(f"SELECT * FROM crawl_runs WHERE {CRAWL_RUNS} ORDER BY id DESC LIMIT 2"))
+    finished = [run for run in runs if run["finished_at"]]
+    if not finished:
+        running = f" (run {runs[0]['id']} is running)" if runs else ""
+        return {"state": "UNKNOWN", "exit_code": NAGIOS["UNKNOWN"], "message": "no crawl has finished yet" + running}
+    run = finished[0]
+    verdict = _verdict(archive, run)
+    age = (now - datetime.fromisoformat(run["finished_at"])).total_seconds()
+    summary = archive.run_summary(run["id"])
+    result = {
+        **summary, "alerts": verdict["alerts"], "crawl_exit_code": verdict["exit_code"], "age_s": round(age),
+        "failures_by_cause": failures_by_cause(archive, run["id"]), "running": runs[0]["finished_at"] is None,
+    }
+    state, reason = "OK", f"run {run['id']} {run['status']} {_ago(age)}"
+    if verdict["exit_code"] in (FAILURES, ALERT):
+        state, reason = "CRITICAL", "; ".join(verdict["alerts"]) or f"run {run['id']} exited {verdict['exit_code']}"
+    elif age > max_age_hours * 3600:
+        state, reason = "CRITICAL", f"no crawl finished in {max_age_hours:g} h (the last {_ago(age)})"
+    elif verdict["exit_code"] == INTERRUPTED and len(finished) > 1 and _verdict(archive, finished[1])[
+            "exit_code"] == INTERRUPTED:
+        state, reason = "WARNING", f"runs {finished[1]['id']} and {run['id']} were both interrupted"
+    counts = f"{summary['new']} new, {summary['updated']} updated, {summary['failed']} failed"
+    result.update(state=state, exit_code=NAGIOS[state],
+                  message=f"{reason}; {counts}; {summary['articles']:,} articles")
+    return result
+
+
+def _verdict(archive, run: dict[str, Any]) -> dict[str, Any]:
+    if run.get("exit_code") is not None:
+        return {"exit_code": run["exit_code"], "alerts": json.loads(run.get("alerts") or "[]")}
+    judged = assess(archive, run["id"])
+    return {"exit_code": judged["exit_code"], "alerts": judged["alerts"]}
+
+
+def _ago(seconds: float) -> str:
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min ago"
+    if seconds < 172800:
+        return f"{seconds / 3600:.1f} h ago"
+    return f"{seconds / 86400:.1f} days ago"

@@ -7,8 +7,7 @@ in a transaction, and is recorded in ``_sqlite_migrations``. Never edit a migrat
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from archive.sqlite_utils_lite import Database, Migrations
 
 from archive import fts
 
@@ -150,3 +149,14 @@ def m006_failure_lookup(db: Database) -> None:
     """Issue 6: the spider asks, for every listed article the archive lacks, whether it already failed or was
     skipped (a video page, a dead link), so that it gives up on them instead of fetching them every run."""
     db.execute("CREATE INDEX IF NOT EXISTS failures_url_stage ON failures(url_or_path, stage)")
+
+
+@migrations()
+def m007_run_alerts(db: Database) -> None:
+    """Issue 13: a crawl's verdict is kept on its run (``alerts``: the sentences, as JSON; ``exit_code``), so that
+    ``runs`` and ``health`` show what cron was told, long after the mail is gone."""
+    columns = db["crawl_runs"].columns_dict
+    if "alerts" not in columns:
+        db.execute("ALTER TABLE crawl_runs ADD COLUMN alerts TEXT")
+    if "exit_code" not in columns:
+        db.execute("ALTER TABLE crawl_runs ADD COLUMN exit_code INTEGER")

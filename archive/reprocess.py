@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -67,10 +67,12 @@ def reprocess(
     site: str | None = None,
     dry_run: bool = False,
     clean: Callable[..., Any] | None = None,
+    track: Callable[[list[str], int], Iterable[str]] | None = None,
 ) -> ReprocessReport:
     """Re-clean the articles published since ``since`` (of ``site``), update them unless ``dry_run``.
 
     ``clean(data, url=, content_type=, site=)`` returns an Outcome; the default is the current pipeline.
+    ``track(ids, total)`` wraps the article ids as they are worked through (the CLI's progress bar).
     """
     clean = clean or _default_clean
     conditions, params = [], []
@@ -85,7 +87,7 @@ def reprocess(
     report = ReprocessReport(dry_run=dry_run)
     if not dry_run:
         report.run_id = archive.start_run({"command": "reprocess", "since": since, "site": site})
-    for article_id in ids:
+    for article_id in (track(ids, len(ids)) if track else ids):
         report.examined += 1
         row = archive.get_article(article_id)
         _one(archive, row, clean, report)

@@ -40,43 +40,71 @@ def _pad(text: str, size: int) -> str:
     return text + " " * (size - width(text))
 
 
-def write_table(rows: Sequence[dict], out: TextIO, columns: Sequence[str]) -> None:
-    cells = [[_cell(row.get(column)) for column in columns] for row in rows]
-    sizes = [max([width(column)] + [width(line[i]) for line in cells]) for i, column in enumerate(columns)]
+class Rows(list):
+    """Rows of a query with the query's column names, which a result of no rows still has: a CSV or table of it
+    keeps its header."""
+
+    def __init__(self, rows: Iterable[dict] = (), columns: Sequence[str] = ()):
+        super().__init__(rows)
+        self.columns = list(columns)
+
+
+def query_rows(cursor) -> Rows:
+    """A sqlite3 cursor's rows as dicts, with its column names."""
+    names = [description[0] for description in cursor.description]
+    return Rows((dict(zip(names, values)) for values in cursor), names)
+
+
+TABLE_SAMPLE = 500
+"""A table's column widths come from its first this-many rows, so a table of any length streams."""
+
+
+def write_table(rows: Iterable[dict], out: TextIO, columns: Sequence[str]) -> int:
+    iterator = iter(rows)
+    sample = [[_cell(row.get(column)) for column in columns] for row in itertools.islice(iterator, TABLE_SAMPLE)]
+    sizes = [max([width(column)] + [width(line[i]) for line in sample]) for i, column in enumerate(columns)]
+    rest = ([_cell(row.get(column), size) for column, size in zip(columns, sizes)] for row in iterator)
     out.write("  ".join(_pad(column, size) for column, size in zip(columns, sizes)).rstrip() + "\n")
     out.write("  ".join("-" * size for size in sizes) + "\n")
-    for line in cells:
+    count = 0
+    for line in itertools.chain(sample, rest):
         out.write("  ".join(_pad(text, size) for text, size in zip(line, sizes)).rstrip() + "\n")
+        count += 1
+    return count
 
 
 def write_rows(rows: Iterable[dict], out: TextIO, fmt: str = "table", columns: Sequence[str] | None = None) -> int:
-    """Write rows in a format; columns default to the first row's keys. Returns the number of rows written."""
+    """Write rows in a format, one at a time; returns how many.
+
+    Columns default to those of ``Rows``, else the first row's keys; give them wherever the rows may be none, so
+    that a CSV or a table of no rows still has its header.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
+    if columns is None:
+        columns = getattr(rows, "columns", None)
     iterator = iter(rows)
     first = next(iterator, None)
     if columns is None:
         columns = list(first) if first is not None else []
     everything = iter(()) if first is None else itertools.chain([first], iterator)
+    if fmt == "table":
+        return write_table(everything, out, columns)
     count = 0
-    if fmt == "jsonl":
-        for row in everything:
-            out.write(json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False) + "\n")
-            count += 1
-    elif fmt == "csv":
+    if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
-        for row in everything:
+    elif fmt == "json":
+        out.write("[")
+    for row in everything:
+        if fmt == "csv":
             writer.writerow([_csv_value(row.get(c)) for c in columns])
-            count += 1
-    else:
-        buffered = list(everything)
-        count = len(buffered)
-        if fmt == "json":
-            json.dump([{c: row.get(c) for c in columns} for row in buffered], out, ensure_ascii=False, indent=2)
-            out.write("\n")
         else:
-            write_table(buffered, out, columns)
+            line = json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False)
+            out.write(line + "\n" if fmt == "jsonl" else ("\n  " if count == 0 else ",\n  ") + line)
+        count += 1
+    if fmt == "json":
+        out.write("\n]\n" if count else "]\n")
     return count
 
 

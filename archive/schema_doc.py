@@ -33,7 +33,7 @@ def tables() -> dict[str, dict]:
 
 def history() -> list[tuple[str, str]]:
     """(migration name, what it did) for every migration, oldest first."""
-    from sqlite_utils import Database
+    from archive.sqlite_utils_lite import Database
 
     from archive.migrations import migrations
 

@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import heapq
 import json
+import re
 import sqlite3
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from archive import fts
@@ -46,6 +47,27 @@ def connection(db: Any) -> sqlite3.Connection:
     return getattr(db, "conn", db)
 
 
+MOMENT_FORMS = "a date (2026-10-01) or a date and time (2026-10-01T08:00, 2026-10-01 08:00:00+08:00)"
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+
+
+def check_moment(value: str) -> str:
+    """``value`` if it is an ISO date or date and time, else ValueError naming the accepted forms.
+
+    Window bounds are compared as text against ISO ``published_at`` values, so ``2026/10/01`` or ``yesterday``
+    would not fail in SQL: they would quietly select nothing, or everything. Every window is checked here first.
+    """
+    valid = bool(_MOMENT.fullmatch(value))
+    if valid:
+        try:
+            (date.fromisoformat if len(value) == 10 else datetime.fromisoformat)(value)
+        except ValueError:
+            valid = False
+    if not valid:
+        raise ValueError(f"{value!r} is not {MOMENT_FORMS}")
+    return value
+
+
 def window_end(until: str) -> tuple[str, bool]:
     """Where a window that ends at ``until`` stops, and whether that bound is itself inside.
 
@@ -62,6 +84,9 @@ def window_end(until: str) -> tuple[str, bool]:
 def date_filters(since: str | None, until: str | None, column: str = "a.published_at") -> tuple[list[str], dict]:
     """SQL conditions for a time window; a bare date as ``until`` includes that whole day (see window_end)."""
     conditions, params = [], {}
+    for bound in (since, until):
+        if bound:
+            check_moment(bound)
     if since:
         conditions.append(f"{column} >= :since")
         params["since"] = since

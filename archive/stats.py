@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from archive.rows import Rows, query_rows
 from archive.search import connection, where_window
 from archive.store import SKIP_STAGE
 
 
-def _rows(db: Any, sql: str, params: dict | list = ()) -> list[dict]:
-    cursor = connection(db).execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, values)) for values in cursor]
+def _rows(db: Any, sql: str, params: dict | list = ()) -> Rows:
+    return query_rows(connection(db).execute(sql, params))
 
 
 REPAIRS_SQL = """SELECT repair.key AS repair, count(*) AS records, sum(repair.value) AS changes
@@ -58,7 +57,8 @@ def per_source(db: Any, since: str | None = None, until: str | None = None, limi
 def latest_runs(db: Any, limit: int = 10) -> list[dict]:
     return _rows(
         db,
-        """SELECT id, started_at, finished_at, status, finish_reason, new, updated, unchanged, failed, skipped
+        """SELECT id, started_at, finished_at, status, finish_reason, new, updated, unchanged, failed, skipped,
+                  exit_code, alerts
            FROM crawl_runs ORDER BY id DESC LIMIT ?""",
         [limit],
     )

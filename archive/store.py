@@ -6,7 +6,8 @@ writer at a time, readers never blocked), and repairs the search index's trigger
 Writes are idempotent upserts keyed by the article id. The content hash covers what an article *says* (title,
 published_at, source, author, editor, section, body); a recrawl with the same hash only moves last_seen, and a
 changed one moves the current row to ``article_versions`` first. Fields that describe how the record was *made*
-(quality, extractor, images, urls, mirror_of) are refreshed in place without a new version.
+(quality, extractor, images, urls, mirror_of) are refreshed in place without a new version. A mirror's copy never
+displaces an article stored from the portal: the original stays as it was.
 
 Times written by the store are UTC ISO 8601 (``2026-05-14T03:34:00+00:00``); ``published_at`` is the portal's local
 time with ``+08:00``, as the cleaner gives it.
@@ -26,7 +27,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
+from archive.sqlite_utils_lite import Database
 
 from archive import fts
 from archive.migrations import migrations
@@ -221,6 +222,10 @@ class Archive:
             if old is None:
                 outcome = "new"
                 self._insert(row, now, run_id, pointer, checks)
+            elif row["mirror_of"] and not old["mirror_of"]:
+                # A mirror's copy of an article stored from the portal itself: the original's text, URL and
+                # quality are the better evidence, and a mirror's damage must not become a "correction".
+                outcome = "unchanged"
             elif old["content_hash"] == row["content_hash"]:
                 outcome = "unchanged"
                 changes = {field: row[field] for field in DESCRIPTIVE_FIELDS if row[field] != old[field]}

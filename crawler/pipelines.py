@@ -51,7 +51,8 @@ class ArchivePipeline:
         self.archive = Archive(self.db_path)
         spider = self.crawler.spider
         self.run_id = self.archive.start_run({"spider": spider.name, "profile": spider.profile.name,
-                                              "base_url": spider.base_url})
+                                              "base_url": spider.base_url,
+                                              **self.crawler.settings.getdict("NEWSARCHIVE_RUN_OPTIONS")})
         self.crawler.stats.set_value("newsarchive/run_id", self.run_id)
 
     def process_item(self, item):

@@ -82,6 +82,8 @@ NEWSARCHIVE_PROFILE = ""
 # Base URL that replaces the profile's (the offline replica, a staging copy); empty means the live portal.
 NEWSARCHIVE_BASE_URL = ""
 NEWSARCHIVE_PROGRESS_INTERVAL = 5.0
+# Extra keys for the run row's options, to tell runs apart (the demo marks its own with {"demo": 1}).
+NEWSARCHIVE_RUN_OPTIONS: dict = {}
 # WARC files go to <archive folder>/warc unless set; files rotate past this size.
 NEWSARCHIVE_WARC_DIR = ""
 NEWSARCHIVE_WARC_MAX_BYTES = 1024**3

@@ -43,29 +43,30 @@ def run(*args):
 def test_search_formats(db):
     table = run("search", "媒体", "--db", db)
     assert table.exit_code == 0
-    lines = table.output.splitlines()
-    assert lines[0].split() == ["published_at", "title", "source", "snippet"] and len(lines) == 4
-    hits = json.loads(run("search", "媒体融合", "--db", db, "--format", "json").output)
+    lines = table.stdout.splitlines()
+    assert lines[0].split() == ["id", "published_at", "title", "source", "snippet"] and len(lines) == 4
+    assert "2 of 2 matches" in table.stderr
+    hits = json.loads(run("search", "媒体融合", "--db", db, "--format", "json").stdout)
     assert [hit["id"] for hit in hits] == ["a2"] and "«媒体融合»" in hits[0]["snippet"]
-    rows = list(csv.DictReader(io.StringIO(run("search", "app", "--db", db, "--format", "csv").output)))
+    rows = list(csv.DictReader(io.StringIO(run("search", "app", "--db", db, "--format", "csv").stdout)))
     assert [row["id"] for row in rows] == ["a1"]
-    lines = run("search", "媒体", "--db", db, "--format", "jsonl", "--source", "视界网").output.splitlines()
+    lines = run("search", "媒体", "--db", db, "--format", "jsonl", "--source", "视界网").stdout.splitlines()
     assert [json.loads(line)["id"] for line in lines] == ["a2"]
-    assert run("search", "媒体", "--db", db, "--since", "2020-10-23", "--format", "json").output.count('"id"') == 1
+    assert run("search", "媒体", "--db", db, "--since", "2020-10-23", "--format", "json").stdout.count('"id"') == 1
 
 
 def test_runs_and_stats(db):
-    runs = json.loads(run("runs", "--db", db, "--format", "json").output)
+    runs = json.loads(run("runs", "--db", db, "--format", "json").stdout)
     assert [(r["new"], r["failed"], r["status"]) for r in runs] == [(2, 1, "finished")]
-    tables = json.loads(run("stats", "--db", db, "--format", "json").output)
+    tables = json.loads(run("stats", "--db", db, "--format", "json").stdout)
     assert tables["repairs"] == [{"repair": "to_simplified", "records": 1, "changes": 3}]
     assert tables["failures"][0]["reason"] == "http 404"
-    text = run("stats", "--db", db).output
+    text = run("stats", "--db", db).stdout
     assert "sections" in text and "新闻 › 央媒关注" in text and "repairs" in text
-    only = run("stats", "--db", db, "--only", "sources", "--format", "csv").output.splitlines()
+    only = run("stats", "--db", db, "--only", "sources", "--format", "csv").stdout.splitlines()
     assert only[0] == "source,articles" and len(only) == 3
     refused = run("stats", "--db", db, "--format", "csv")
-    assert refused.exit_code == 2 and "--only" in refused.output
+    assert refused.exit_code == 2 and "--only" in refused.stderr
 
 
 def test_export(db, tmp_path):
@@ -77,13 +78,13 @@ def test_export(db, tmp_path):
     assert result.exit_code == 0
     assert out.read_text(encoding="utf-8") == "id,title\na1,重庆加快推进媒体深度融合发展\n"
     bad = run("export", "--db", db, "--fields", "id,nope")
-    assert bad.exit_code == 2 and "nope" in bad.output
+    assert bad.exit_code == 2 and "nope" in bad.stderr
 
 
 def test_reprocess_dry_run_reports(db):
     result = run("reprocess", "--db", db, "--dry-run")
     assert result.exit_code == 0
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     assert (report["examined"], report["no_raw"], report["changed"], report["dry_run"]) == (2, 2, 0, True)
 
 
@@ -91,11 +92,11 @@ def test_reading_commands_never_create_an_archive(tmp_path):
     missing = tmp_path / "nothing.db"
     for command in (["search", "重庆"], ["runs"], ["stats"], ["export"], ["reprocess"], ["serve"]):
         result = run(*command, "--db", missing)
-        assert result.exit_code == 1 and "no archive at" in result.output, command
+        assert result.exit_code == 1 and "no archive at" in result.stderr, command
     assert not missing.exists()
 
 
 def test_serve_without_datasette_says_so(db, monkeypatch):
     monkeypatch.setitem(sys.modules, "uvicorn", None)
     result = run("serve", "--db", db)
-    assert result.exit_code == 1 and "pip install 'newsarchive[serve]'" in result.output
+    assert result.exit_code == 1 and "pip install 'newsarchive[serve]'" in result.stderr

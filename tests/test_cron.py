@@ -14,6 +14,7 @@ import time
 import pytest
 
 from archive.health import ALERT, FAILURES, INTERRUPTED, OK
+from archive.store import Archive
 from newsarchive.cli._common import EXIT_TEMPFAIL
 from replica import ReplicaServer
 from tests.conftest import ROOT
@@ -33,7 +34,7 @@ def test_a_second_concurrent_crawl_exits_75_at_once(replica, tmp_path):
     db = tmp_path / "news.db"
     slow = subprocess.Popen(
         [sys.executable, "-m", "newsarchive", "crawl", "--base-url", replica, "--db", str(db),
-         "-s", "DOWNLOAD_DELAY=0.2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"],
+         "-s", "DOWNLOAD_DELAY=0.5", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 30
@@ -44,13 +45,19 @@ def test_a_second_concurrent_crawl_exits_75_at_once(replica, tmp_path):
         second = newsarchive("crawl", "--base-url", replica, "--db", str(db), timeout=60)
         assert second.returncode == EXIT_TEMPFAIL == 75
         assert time.monotonic() - started < 10  # at once: no waiting for the lock (process start included)
-        assert f"another crawl is running on {db}" in second.stderr and f"pid {slow.pid}" in second.stderr
-        assert second.stdout == ""
+        assert second.stdout == "" and second.stderr == ""  # nothing to act on: cron mails nothing
+        told = newsarchive("crawl", "--base-url", replica, "--db", str(db), "--verbose", timeout=60)
+        assert told.returncode == EXIT_TEMPFAIL
+        assert f"another crawl is running on {db}" in told.stderr and f"pid {slow.pid}" in told.stderr
         assert slow.poll() is None  # the first crawl goes on
     finally:
         slow.send_signal(signal.SIGTERM)
-        slow.communicate(timeout=30)
+        _, slow_stderr = slow.communicate(timeout=30)
     assert slow.returncode == INTERRUPTED
+    assert "ALERT" not in slow_stderr  # a clean stop is recorded, not mailed
+    with Archive(db) as archive:
+        exit_code, alerts = archive.conn.execute("select exit_code, alerts from crawl_runs").fetchone()
+    assert exit_code == INTERRUPTED and "was interrupted" in json.loads(alerts)[0]
 
 
 def test_log_goes_to_the_log_file_and_stdout_is_one_json_line(replica, tmp_path):
@@ -72,8 +79,10 @@ def test_failures_above_the_threshold_exit_1(replica, tmp_path):
     result = newsarchive("crawl", "--base-url", replica, "--db", str(tmp_path / "news.db"),
                          "--max-failure-rate", "0.001")
     assert result.returncode == FAILURES, result.stderr[-3000:]
-    assert re.search(r"ALERT: 1 of \d+ pages failed \(threshold 0%\)", result.stderr)
-    assert summary(result)["exit_code"] == FAILURES
+    assert re.search(r"ALERT: 1 of \d+ pages failed \(threshold 0%\): 1 HTTP 404", result.stderr)
+    assert summary(result)["exit_code"] == FAILURES and summary(result)["failures_by_cause"] == {"HTTP 404": 1}
+    with Archive(tmp_path / "news.db") as archive:
+        assert archive.conn.execute("select exit_code from crawl_runs").fetchone()[0] == FAILURES
 
 
 @pytest.mark.parametrize("args", [["--max-pages", "-1"], ["--base-url", "ftp://x"], ["--no-such-option"],

@@ -218,3 +218,18 @@ def test_recrawling_a_revised_replica_keeps_versions(tmp_path):
                 assert row["version"] == 1 and versions == []
                 assert row["last_seen"] >= runs[1]["started_at"], "a 304 still moves last_seen"
             assert (row["title"], row["body"]) == (truths[1][path]["title"], truths[1][path]["body"])
+
+
+def test_a_mirror_copy_never_displaces_the_original(arc):
+    original = record()
+    assert arc.upsert_article(original, None) == "new"
+    copy = record(url="http://spam-mirror.example/a/1.html", mirror_of=original["url"], body=original["body"] + "?")
+    assert arc.upsert_article(copy, None) == "unchanged"
+    stored = arc.get_article(original["id"])
+    assert (stored["url"], stored["mirror_of"], stored["body"], stored["version"]) == (
+        original["url"], None, original["body"], 1)
+    # the other way round: the portal's own page replaces a mirror's copy stored first
+    other = record(id="b" * 16, url="https://www.cbg.cn/a/2.html")
+    arc.upsert_article({**other, "url": "http://m.example/a/2.html", "mirror_of": other["url"]}, None)
+    assert arc.upsert_article(other, None) == "unchanged"
+    assert arc.get_article(other["id"])["mirror_of"] is None

@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import click
-from redis.connection import parse_url
 
 DEFAULT_DB = Path("data/news.db")
 
@@ -30,7 +29,32 @@ EXIT_TEMPFAIL = 75
 
 def check_redis_url(url: str) -> None:
     """A usage error (exit 2) naming --redis when the URL is not one redis-py can connect to."""
+    from redis.connection import parse_url
+
     try:
         parse_url(url)
     except ValueError as exc:
         raise click.UsageError(f"--redis: {exc}") from None
+
+
+class Moment(click.ParamType):
+    """An ISO date or date and time (``archive.search.check_moment``); anything else is a usage error, exit 2."""
+
+    name = "DATE"
+
+    def convert(self, value, param, ctx):
+        from archive.search import check_moment
+
+        try:
+            return check_moment(value)
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
+def since_option(what: str = "Published"):
+    return click.option("--since", type=Moment(), help=f"{what} on or after this date (YYYY-MM-DD) or time.")
+
+
+def until_option(what: str = "Published"):
+    return click.option("--until", type=Moment(),
+                        help=f"{what} on or before this date (its whole day) or up to this time.")

@@ -8,7 +8,7 @@ import sys
 import click
 
 from newsarchive.cli._common import EXIT_TEMPFAIL, check_redis_url, db_option, db_path
-from archive.health import FAILURES, INTERRUPTED, assess, close_dead_runs
+from archive.health import FAILURES, INTERRUPTED, assess, close_dead_runs, record_verdict
 from archive.lock import Locked, crawl_lock
 from archive.store import Archive
 from archive.writer import redacted
@@ -50,8 +50,10 @@ def _setting(ctx, param, values):
 @click.option("--redis-prefix", default="newsarchive", show_default=True, help="Key prefix of the fleet in Redis.")
 @click.option("-s", "--set", "settings", multiple=True, callback=_setting, metavar="KEY=VALUE",
               help="Override a Scrapy setting.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Also say on stderr what needs no action: the lock was taken, the run was stopped cleanly.")
 def crawl(profile, base_url, db, full, revisit_days, known_pages, max_pages, max_minutes, max_failure_rate, contact,
-          log_file, redis_url, redis_prefix, settings):
+          log_file, redis_url, redis_prefix, settings, verbose):
     """Crawl list pages to articles and store them in the archive.
 
     Prints a one-line JSON summary. Exit codes: 0 ok, 1 failures above --max-failure-rate (or the crawl could not
@@ -94,8 +96,9 @@ def crawl(profile, base_url, db, full, revisit_days, known_pages, max_pages, max
                 close_dead_runs(archive)
                 previous = archive.run_summary()["run_id"]
             run_crawl(profile=profile, db=str(path), base_url=base_url, overrides=overrides)
-    except Locked as exc:
-        click.echo(f"newsarchive crawl: {exc}", err=True)
+    except Locked as exc:  # nothing to act on (the next run goes ahead): cron mails stderr, so only when asked
+        if verbose:
+            click.echo(f"newsarchive crawl: {exc}", err=True)
         sys.exit(EXIT_TEMPFAIL)
     except KeyboardInterrupt:  # Ctrl-C before Scrapy installed its own handlers: nothing was crawled
         click.echo("newsarchive crawl: interrupted before the crawl started", err=True)
@@ -106,8 +109,11 @@ def crawl(profile, base_url, db, full, revisit_days, known_pages, max_pages, max
             click.echo("newsarchive crawl: the crawl did not start (see the log)", err=True)
             sys.exit(FAILURES)
         summary = assess(archive, run_id, max_failure_rate=max_failure_rate)
-    for alert in summary["alerts"]:
-        click.echo(f"newsarchive crawl: ALERT: {alert}", err=True)
+        record_verdict(archive, run_id, summary)
+    # A clean stop (SIGTERM from systemd, a shutdown) is recorded and shown by `health`; mail only what needs a person.
+    if verbose or summary["exit_code"] != INTERRUPTED:
+        for alert in summary["alerts"]:
+            click.echo(f"newsarchive crawl: ALERT: {alert}", err=True)
     click.echo(json.dumps(summary, ensure_ascii=False))
     sys.exit(summary["exit_code"])
 

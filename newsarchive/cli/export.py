@@ -1,11 +1,12 @@
-"""``newsarchive export``: every article (or a window of them) as JSON lines or CSV, streamed."""
+"""``newsarchive export``: every article (or a window of them) as JSON lines, JSON, CSV or a table, streamed."""
 
 from __future__ import annotations
 
 import click
 
-from newsarchive.cli._common import db_option
-from newsarchive.cli._output import open_archive
+from newsarchive.cli._common import db_option, since_option, until_option
+from newsarchive.cli._progress import progress
+from newsarchive.cli._output import format_option, open_archive
 from archive.export import export as run_export
 
 
@@ -14,9 +15,9 @@ def _fields(ctx, param, value):
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
-@click.option("--since", help="Published on or after this date (YYYY-MM-DD) or time.")
-@click.option("--until", help="Published on or before this date (the whole day) or time.")
+@format_option(default="jsonl")
+@since_option()
+@until_option()
 @click.option("--fields", callback=_fields, help="Comma-separated columns (default: the record and its history).")
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
               help="File to write (default: stdout).")
@@ -25,7 +26,8 @@ def export(fmt, since, until, fields, output, db):
     """Write articles published in a window, oldest first, with constant memory."""
     with open_archive(db) as archive:
         try:
-            count = run_export(archive, output, fmt, since=since, until=until, fields=fields)
+            count = run_export(archive, output, fmt, since=since, until=until, fields=fields,
+                               track=lambda rows: progress(rows, "export", unit="article"))
         except ValueError as error:
             raise click.UsageError(str(error)) from None
     click.echo(f"{count} articles", err=True)

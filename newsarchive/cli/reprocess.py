@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import click
 
-from newsarchive.cli._common import db_option
+from newsarchive.cli._common import db_option, since_option
+from newsarchive.cli._progress import progress
 from newsarchive.cli._output import emit, format_option, open_archive
 from archive.reprocess import reprocess as run_reprocess
 
 
 @click.command()
-@click.option("--since", help="Only articles published on or after this date.")
+@since_option()
 @click.option("--site", help="Only articles of this site (e.g. cbg.cn).")
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
 @format_option(default="json", choices=("json", "table"))
@@ -20,7 +21,8 @@ def reprocess(since, site, dry_run, fmt, db):
     import json
 
     with open_archive(db) as archive:
-        report = run_reprocess(archive, since=since, site=site, dry_run=dry_run)
+        report = run_reprocess(archive, since=since, site=site, dry_run=dry_run,
+                               track=lambda ids, total: progress(ids, "reprocess", total, "article"))
     data = report.as_dict()
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from newsarchive.cli._common import db_option
+from newsarchive.cli._common import db_option, since_option, until_option
 from newsarchive.cli._output import emit, format_option, open_archive
 from archive.stats import overview
 
@@ -12,8 +12,8 @@ TABLES = ("sections", "days", "sources", "runs", "failures", "skipped", "repairs
 
 
 @click.command()
-@click.option("--since", help="Count articles published on or after this date.")
-@click.option("--until", help="Count articles published on or before this date.")
+@since_option('Count articles published')
+@until_option('Count articles published')
 @click.option("--only", type=click.Choice(TABLES), help="Print one table (needed for csv).")
 @format_option()
 @db_option

@@ -15,6 +15,7 @@ from dataclasses import asdict
 import click
 
 from newsarchive.cli._common import db_option, db_path
+from newsarchive.cli._progress import progress
 from archive.ingest import ingest
 from archive.sources import Source, file_uri, iter_sources, label
 from archive.store import Archive
@@ -60,7 +61,7 @@ def import_(paths, db, input_kind):
     with Archive(path) as archive, WarcWriter(archive.warc_dir) as writer:
         run_id = archive.start_run({"command": "import", "paths": [label(p) for p in paths]})
         try:
-            for source in iter_sources(list(paths)):
+            for source in progress(iter_sources(list(paths)), "import", unit="input"):
                 result, env = import_source(archive, writer, source, run_id, input_kind)
                 counts[result] = counts.get(result, 0) + 1
                 if result == "failed":
