@@ -164,6 +164,7 @@ def check(archive, max_age_hours: float = 3.0, now: datetime | None = None) -> d
     result = {
         **summary, "alerts": verdict["alerts"], "crawl_exit_code": verdict["exit_code"], "age_s": round(age),
         "failures_by_cause": failures_by_cause(archive, run["id"]), "running": runs[0]["finished_at"] is None,
+        "drift": _stats(run).get(drift.VERDICT),  # discovery, extractors, the selectors that stopped matching
     }
     state, reason = "OK", f"run {run['id']} {run['status']} {_ago(age)}"
     if verdict["exit_code"] in (FAILURES, ALERT):

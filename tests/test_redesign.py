@@ -90,6 +90,11 @@ def test_the_run_ends_with_the_drift_alert_naming_the_selectors(crawled):
     assert css["2020:body"] == "div.article-content" and css["2026:title"] == "div.detail h1"
     assert css["list:item"] == "ul.news-list li"
     assert verdict["discovered_by"]["url_scheme"] >= ARTICLES and "selectors" not in verdict["discovered_by"]
+    # and `health` says why, for the monitor
+    health = newsarchive("health", "--db", str(db), "--format", "json")
+    report = json.loads(health.stdout)
+    assert health.returncode == 2 and report["state"] == "CRITICAL", health.stdout
+    assert "template drift" in report["message"] and report["drift"]["selectors"] == verdict["selectors"]
 
 
 def test_list_pages_read_by_url_scheme_page_through_each_list(crawled, server):
