@@ -1,7 +1,8 @@
 """Judge a finished crawl run the way an operator would, for cron: exit code, alerts, one-line summary.
 
 Exit codes (documented in docs/cron.md): 0 ok; 1 failures above the threshold; 3 the run found far fewer articles
-than recent runs did (a redesign or a block, usually); 130 interrupted. 2 (usage) and 75 (locked) are decided
+than recent runs did (a redesign or a block, usually), or its template drift verdict (``archive.drift``, stored in
+the run's stats) is an alert; 130 interrupted. 2 (usage) and 75 (locked) are decided
 before a crawl starts.
 
 "Far fewer" compares the articles listed on the *front pages* (page 1 of each start list) with the median of the
@@ -17,6 +18,7 @@ import statistics
 from datetime import datetime, timezone
 from typing import Any
 
+from archive import drift
 from archive.store import RUN_COUNTS, SKIP_STAGE
 
 OK, FAILURES, ALERT, INTERRUPTED = 0, 1, 3, 130
@@ -126,6 +128,10 @@ def assess(archive, run_id: int, *, max_failure_rate: float = 0.2, drop_ratio: f
         if usual >= MIN_USUAL and front < usual * drop_ratio:
             code = code or ALERT
             alerts.append(f"the front pages listed {front} articles, far fewer than the {usual:g} of recent runs")
+    verdict = stats.get(drift.VERDICT) or {}
+    if verdict.get("alert"):
+        code = code or ALERT
+        alerts.append(drift.message(verdict))
     summary["alerts"] = alerts
     summary["exit_code"] = code
     return summary
@@ -158,6 +164,7 @@ def check(archive, max_age_hours: float = 3.0, now: datetime | None = None) -> d
     result = {
         **summary, "alerts": verdict["alerts"], "crawl_exit_code": verdict["exit_code"], "age_s": round(age),
         "failures_by_cause": failures_by_cause(archive, run["id"]), "running": runs[0]["finished_at"] is None,
+        "drift": _stats(run).get(drift.VERDICT),  # discovery, extractors, the selectors that stopped matching
     }
     state, reason = "OK", f"run {run['id']} {run['status']} {_ago(age)}"
     if verdict["exit_code"] in (FAILURES, ALERT):

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from scrapy import signals
 
+from archive import drift
 from archive.ingest import ingest
 from archive.store import Archive
 from crawler.items import FailureItem, NotModifiedItem, PageItem
 from pipelines import envelope
 from pipelines.clean import clean_page
+from pipelines.extract.probe import selector_names
 from pipelines.profile import load_profile
 
 
@@ -56,11 +58,15 @@ class ArchivePipeline:
     def process_item(self, item):
         result = ingest(self.archive, item, self.run_id)
         self.crawler.stats.inc_value(f"newsarchive/{result}")
+        for key in drift.stat_keys(item):
+            self.crawler.stats.inc_value(key)
         return item
 
     def spider_closed(self, spider, reason):
         if self.archive is None:
             return
         stats = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in self.crawler.stats.get_stats().items()}
+        stats[drift.VERDICT] = drift.judge(stats, drift.recent_stats(self.archive, self.run_id),
+                                           selector_names(spider.profile))
         self.archive.finish_run(self.run_id, reason, stats)
         self.archive.close()

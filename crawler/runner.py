@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.contact import require_contact, resolve_contact, user_agent
+
 # A loopback replica is ours to load; the live portal's politeness settings would only make tests and demos slow.
 REPLICA_OVERRIDES = {
     "DOWNLOAD_DELAY": 0,
@@ -62,14 +64,18 @@ def crawl_settings(*, profile: str, db: str, base_url: str | None = None, overri
         if is_loopback(base_url):
             settings.setdict(REPLICA_OVERRIDES, priority="cmdline")
     settings.setdict(overrides or {}, priority="cmdline")
-    contact = settings.get("NEWSARCHIVE_CONTACT")
-    if contact:
-        settings.set("USER_AGENT", f"{settings.get('USER_AGENT').rstrip(')')}; contact: {contact})", priority="cmdline")
+    contact = resolve_contact(settings.get("NEWSARCHIVE_CONTACT"))
+    settings.set("NEWSARCHIVE_CONTACT", contact or "", priority="cmdline")
+    settings.set("USER_AGENT", user_agent(settings.get("USER_AGENT"), contact), priority="cmdline")
     return settings
 
 
 def run_crawl(*, spider: str = "portal", profile: str = "cbg", db: str, base_url: str | None = None,
               overrides: dict | None = None) -> None:
-    process = CrawlerProcess(crawl_settings(profile=profile, db=db, base_url=base_url, overrides=overrides))
+    """Crawl in this process. A site that is not a loopback replica needs a contact (crawler.contact.BadContact)."""
+    settings = crawl_settings(profile=profile, db=db, base_url=base_url, overrides=overrides)
+    if not is_loopback(base_url):
+        require_contact(settings.get("NEWSARCHIVE_CONTACT"))
+    process = CrawlerProcess(settings)
     process.crawl(spider)
     process.start()

@@ -9,8 +9,9 @@ BOT_NAME = "newsarchive"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
-# Name the project and give a way to reach its operators; set NEWSARCHIVE_CONTACT to an e-mail or URL.
-USER_AGENT = "newsarchive/0.1 (Chinese news archiver; +https://example.invalid/newsarchive)"
+# Name the project; the operators' contact (NEWSARCHIVE_CONTACT: an e-mail or URL, required for any site that is
+# not a loopback replica, see crawler/contact.py) is appended as "; +CONTACT" by crawler.runner.
+USER_AGENT = "newsarchive/0.1 (Chinese news archiver)"
 NEWSARCHIVE_CONTACT = ""
 
 # Politeness for the real site.

@@ -212,6 +212,8 @@ def clean_page(data: bytes | str, *, url: str | None = None, content_type: str |
             "repaired": explanation.repaired,
             "confidence": _confidence(encoding, explanation, extracted.extractor, body, found.signs),
         }
+        if extracted.missed:  # only on drifting pages, so a healthy record's quality stays as it was
+            quality["selectors_missed"] = extracted.missed
         article = Article(
             id=article_id(canonical) if canonical else _content_id(title, body),
             url=url,

@@ -45,6 +45,7 @@ class Profile:
     boilerplate: dict
     title_suffixes: tuple[str, ...]
     signatures: tuple[re.Pattern, ...]
+    discovery: dict
     raw: dict = field(repr=False, compare=False, hash=False)
 
     @classmethod
@@ -69,6 +70,7 @@ class Profile:
             boilerplate=dict(data.get("boilerplate", {})),
             title_suffixes=tuple(data.get("title_suffixes", ())),
             signatures=tuple(re.compile(p) for p in data.get("boilerplate", {}).get("signatures", ())),
+            discovery=dict(data.get("discovery", {})),
             raw=data,
         )
 
@@ -91,6 +93,15 @@ class Profile:
 
     def is_list(self, path: str) -> bool:
         return any(p.match(path) for p in self.list_patterns)
+
+    def list_key(self, path: str) -> tuple | None:
+        """Which list a list path belongs to: its pattern and named fields except ``page``, so that page 1 and page 7
+        of one category share a key and another category's page does not. None for a path that is no list."""
+        for index, pattern in enumerate(self.list_patterns):
+            m = pattern.match(path)
+            if m:
+                return index, tuple(sorted((k, v) for k, v in m.groupdict().items() if k != "page"))
+        return None
 
     def section_for(self, catid: str | None) -> str | None:
         return self.sections.get(catid) if catid else None

@@ -12,12 +12,12 @@ import json
 import random
 import re
 from datetime import datetime, timedelta
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
-from replica import building, cbg_pages, encoding, text
+from replica import building, cbg_pages, cbg_redesign, encoding, text
 from replica.html import CLOSING, document, esc, opening
-from replica.model import Entry, Page, not_found
+from replica.model import ORIGIN, Entry, Page, not_found
 from replica.variants import assign as assign_variants
 
 PROFILE = Path(__file__).resolve().parent.parent / "crawler" / "profiles" / "cbg.json"
@@ -33,6 +33,7 @@ ERAS = {
 }
 SUFFIX_INDEX = {"2020": 0, "2026": 1, "legacy": 2}
 LIST_RE = re.compile(r"^/list/(\d+)/(\d+)\.html$")
+SITEMAP_RE = re.compile(r"^/sitemaps/articles-(\d+)\.xml$")
 HOTNEWS_RE = re.compile(r"^/hotnews/(?:index_(\d+)\.shtml)?$")
 
 
@@ -72,9 +73,11 @@ class CbgSite:
     site = "cbg.cn"
 
     def __init__(
-        self, articles: int = 200, seed: int = 1, faults: bool = False, revision: int = 0, variants: bool = True
+        self, articles: int = 200, seed: int = 1, faults: bool = False, revision: int = 0, variants: bool = True,
+        redesign: bool = False,
     ):
         self.seed = seed
+        self.redesign = redesign
         self.profile = _profile()
         self.articles = self._articles(articles)
         self._apply_faults(faults)
@@ -84,6 +87,15 @@ class CbgSite:
         self.videos = self._videos(max(2, articles // 100))
         self.lists: dict[str, list[Entry]] = self._lists()
         self.by_path = {e.path: e for e in self.entries}
+
+    @property
+    def sitemaps(self) -> tuple[str, ...]:
+        """robots.txt ``Sitemap:`` URLs (only the redesigned site has any)."""
+        return (f"{ORIGIN}/sitemap.xml",) if self.redesign else ()
+
+    @property
+    def disallowed(self) -> tuple[str, ...]:
+        return (cbg_redesign.PRIVATE_SITEMAP,) if self.redesign else ()
 
     @property
     def start_paths(self) -> tuple[str, ...]:
@@ -187,6 +199,10 @@ class CbgSite:
         return f"/list/{key}/{page}.html"
 
     def page(self, path: str) -> Page | None:
+        if self.redesign:
+            found = self._discovery_page(path)
+            if found is not None:
+                return found
         entry = self.by_path.get(path)
         if entry is not None:
             return self._entry_page(entry)
@@ -197,6 +213,39 @@ class CbgSite:
         if m and (m.group(1) is None or int(m.group(1)) >= 2):
             return self._list_page("hotnews", int(m.group(1) or 1))
         return None
+
+    def _discovery_page(self, path: str) -> Page | None:
+        """The redesigned site's home page, sitemap index, article sitemaps and RSS feed."""
+        chunks = self._sitemap_chunks
+        xml = "application/xml; charset=utf-8"
+        if path == "/":
+            latest = sorted(self.articles, key=lambda e: (e.published, e.path), reverse=True)
+            main, tail = cbg_redesign.home(self._channels(), latest[:10])
+            html = document(title="视界网", charset_meta=encoding.charset_meta(None, "utf-8"),
+                            head_extra=cbg_redesign.HOME_HEAD, body=main + tail)
+            return Page(200, "text/html; charset=utf-8", html.encode(), "home")
+        if path == "/sitemap.xml":
+            return Page(200, xml, cbg_redesign.sitemap_index(len(chunks)).encode(), "sitemap")
+        m = SITEMAP_RE.match(path)
+        if m and 1 <= int(m.group(1)) <= len(chunks):
+            number = int(m.group(1))
+            return Page(200, xml, cbg_redesign.sitemap(chunks[number - 1], foreign=number == 1).encode(), "sitemap")
+        if path == cbg_redesign.PRIVATE_SITEMAP:
+            return Page(200, xml, cbg_redesign.sitemap([self.dead]).encode(), "sitemap")
+        if path == "/rss.xml":
+            latest = sorted(self.articles, key=lambda e: (e.published, e.path), reverse=True)
+            return Page(200, "application/rss+xml; charset=utf-8",
+                        cbg_redesign.feed(latest[:cbg_redesign.FEED_SIZE]).encode(), "feed")
+        return None
+
+    @cached_property
+    def _sitemap_chunks(self) -> list[list[Entry]]:
+        linked = self.articles + self.videos
+        return [linked[i:i + cbg_redesign.SITEMAP_CHUNK] for i in range(0, len(linked), cbg_redesign.SITEMAP_CHUNK)]
+
+    def _channels(self) -> list[tuple[str, str]]:
+        return [(self.profile["sections"].get(key, "视频 › 第1眼").split(" › ")[-1], self.list_href(key))
+                for key in self.lists]
 
     def _neighbours(self, entry: Entry, count: int) -> list[Entry]:
         return building.neighbours(self.lists[entry.section_key], entry, count)
@@ -219,6 +268,8 @@ class CbgSite:
         list_href = self.list_href(entry.section_key)
         if entry.kind == "video":
             main, tail = cbg_pages.video(entry, list_href)
+        elif self.redesign:
+            main, tail = cbg_redesign.article(entry, self._neighbours(entry, 5), list_href)
         elif entry.generation == "2020":
             main, tail = cbg_pages.article_2020(entry, self._neighbours(entry, 5), list_href)
         elif entry.generation == "2026":
@@ -237,9 +288,9 @@ class CbgSite:
         chunk = items[(page - 1) * PER_PAGE : page * PER_PAGE]
         more = page * PER_PAGE < len(items)
         section = self.profile["sections"].get(key, "视频 › 第1眼")
-        main, tail = cbg_pages.list_page(
-            section, self.list_href(key), chunk, self.list_href(key, page + 1) if more else None, page
-        )
+        render = cbg_pages.list_page if not self.redesign else partial(cbg_redesign.list_page,
+                                                                          other_lists=self._channels())
+        main, tail = render(section, self.list_href(key), chunk, self.list_href(key, page + 1) if more else None, page)
         enc = "gbk" if key == "hotnews" else "utf-8"
         title = section.split(" › ")[-1] + self.profile["title_suffixes"][0]
         html = document(title=title, charset_meta=encoding.charset_meta(None, enc), body=main + tail)

@@ -10,6 +10,10 @@ from functools import cached_property
 from replica.html import document
 from replica.text import Story
 
+# Absolute URLs in sitemaps, feeds and robots.txt are written with this origin; the server puts its own base URL
+# in its place when it answers, so the replica's pages stay the same bytes whichever port it listens on.
+ORIGIN = "http://replica-origin.invalid"
+
 
 @dataclass
 class Entry:

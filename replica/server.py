@@ -11,6 +11,7 @@ copies at the portal's own paths (``mirror_url`` + path), as a real mirror on a 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import threading
@@ -23,11 +24,13 @@ from typing import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 from replica.mirrors import MIRROR_BASE
-from replica.model import Page
+from replica.model import ORIGIN, Page
 from replica.site import Replica
 
 CHINA = timezone(timedelta(hours=8))
 STAT_KINDS = {"list": "list", "article": "article", "robots": "robots"}
+# Pages whose absolute URLs are written with ``replica.model.ORIGIN``, answered with the server's own origin.
+ABSOLUTE_KINDS = ("robots", "sitemap", "feed")
 
 
 def http_date(moment) -> str:
@@ -101,7 +104,10 @@ class _Handler(BaseHTTPRequestHandler):
         faults = self.server.owner.replica.http_faults
         if faults is not None:
             return faults.respond(self, parts.path)
-        self.respond_page(self.server.owner.replica.page(self.path))
+        page = self.server.owner.replica.page(self.path)
+        if page.kind in ABSOLUTE_KINDS:
+            page = dataclasses.replace(page, body=page.body.replace(ORIGIN.encode(), self.server.owner.base_url.encode()))
+        self.respond_page(page)
 
     def record(self, kind: str, status: int | str) -> None:
         self.server.owner.stats.record(self.path, kind, status)

@@ -39,6 +39,7 @@ class Replica:
         hang_seconds: float = 30.0,
         variants: bool = True,
         mirrors: bool = False,
+        redesign: bool = False,
     ):
         names = tuple(PORTALS) if portal == "all" else (portal,)
         unknown = [n for n in names if n not in PORTALS]
@@ -48,8 +49,10 @@ class Replica:
         self.crawl_delay = crawl_delay
         self.mirrors = mirrors
         common = dict(articles=articles, seed=seed, faults=faults, revision=revision)
-        # Only the cbg.cn family has the district-site variants (portal.md §1).
-        self.sites = [PORTALS[n](**common, **({"variants": variants} if n == "cbg" else {})) for n in names]
+        self.redesign = redesign
+        # Only the cbg.cn family has the district-site variants (portal.md §1), and the redesign mode.
+        self.sites = [PORTALS[n](**common, **({"variants": variants, "redesign": redesign} if n == "cbg" else {}))
+                      for n in names]
         self.http_faults = HttpFaults(self, seed, hang_seconds) if http_faults else None
         self._cache: dict[str, Page] = {}
         self._lock = threading.Lock()
@@ -88,9 +91,11 @@ class Replica:
         return page_for(self.mirror_copies, urlsplit(target).path or "/")
 
     def robots_txt(self) -> str:
-        lines = ["User-agent: *", *(f"Disallow: {p}" for p in DISALLOWED)]
+        disallowed = DISALLOWED + tuple(p for site in self.sites for p in getattr(site, "disallowed", ()))
+        lines = ["User-agent: *", *(f"Disallow: {p}" for p in disallowed)]
         if self.crawl_delay is not None:
             lines.append(f"Crawl-delay: {self.crawl_delay:g}")
+        lines += [f"Sitemap: {url}" for site in self.sites for url in getattr(site, "sitemaps", ())]
         return "\n".join(lines) + "\n"
 
     def page(self, target: str) -> Page:

@@ -115,3 +115,19 @@ def test_scrapy_crawl_cbg_works_from_the_repository_root(tmp_path):
             capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert result.returncode == 0, result.stderr[-3000:]
     assert len(rows(tmp_path / "x.db")) == 20
+
+
+def test_a_healthy_run_stores_its_discovery_and_extractor_figures_without_drift(crawled, truth):
+    db, first = crawled
+    con = sqlite3.connect(db)
+    (stats,) = con.execute("select stats from crawl_runs order by id limit 1").fetchone()
+    con.close()
+    stats = json.loads(stats)
+    verdict = stats["newsarchive/drift"]
+    assert verdict["alert"] is False and verdict["reasons"] == [] and verdict["selectors"] == []
+    articles = sum(t.get("kind", "article") == "article" for t in truth)
+    assert set(verdict["extractors"]) == {"profile:2020", "profile:2026", "profile:legacy"}
+    assert sum(verdict["extractors"].values()) == articles
+    assert verdict["discovered_by"] == {"selectors": stats["newsarchive/articles_listed"]}
+    assert "newsarchive/lists_by_url_scheme" not in stats
+    assert not any(k.startswith("newsarchive/selector_missed/") for k in stats)

@@ -8,7 +8,10 @@ each request came; robots.txt and the limits on the replica.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,7 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from crawler.middlewares import retry_after
-from crawler.runner import REPLICA_OVERRIDES, crawl_settings
+from crawler.contact import BadContact, check_contact
+from crawler.runner import REPLICA_OVERRIDES, crawl_settings, run_crawl
 from replica import ReplicaServer
 from tests.conftest import ROOT
 from tests.crawling import newsarchive, replica_stats, summary
@@ -111,13 +115,13 @@ def test_robots_crawl_delay_spaces_every_request(one_list_profile, tmp_path):
 
 def test_retry_after_holds_the_host_and_the_user_agent_names_a_contact(one_list_profile, tmp_path):
     site = _Site("User-agent: *\nDisallow: /search/\n", limited=(ARTICLE_PATHS[1],))
-    _crawl_site(site, one_list_profile, tmp_path, "--contact", "ops@example.org")
+    _crawl_site(site, one_list_profile, tmp_path, "--contact", "ops@newsroom.cn")
     first, retry = site.times(ARTICLE_PATHS[1])
     assert retry - first >= 0.95
     agents = {agent for _, _, agent in site.log}
     assert len(agents) == 1
     (agent,) = agents
-    assert agent.startswith("newsarchive/") and "contact: ops@example.org" in agent
+    assert agent == "newsarchive/0.1 (Chinese news archiver; +ops@newsroom.cn)"
 
 
 @pytest.mark.parametrize("base_url", [None, "https://www.cbg.cn", "https://staging.example.org"])
@@ -140,10 +144,49 @@ def test_only_a_loopback_replica_is_crawled_at_full_speed(tmp_path):
     assert settings.getbool("ROBOTSTXT_OBEY")
 
 
-def test_the_contact_setting_goes_into_the_user_agent(tmp_path):
+def test_the_contact_setting_goes_into_the_user_agent(tmp_path, monkeypatch):
+    monkeypatch.delenv("NEWSARCHIVE_CONTACT", raising=False)
     settings = crawl_settings(profile="cbg", db=str(tmp_path / "news.db"),
-                              overrides={"NEWSARCHIVE_CONTACT": "https://example.org/ops"})
-    assert settings.get("USER_AGENT").endswith("; contact: https://example.org/ops)")
+                              overrides={"NEWSARCHIVE_CONTACT": "https://newsroom.cn/ops"})
+    assert settings.get("USER_AGENT") == "newsarchive/0.1 (Chinese news archiver; +https://newsroom.cn/ops)"
+
+
+def test_the_contact_can_come_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSARCHIVE_CONTACT", "archive-team@newsroom.cn")
+    settings = crawl_settings(profile="cbg", db=str(tmp_path / "news.db"))
+    assert settings.get("USER_AGENT").endswith("; +archive-team@newsroom.cn)")
+
+
+@pytest.mark.parametrize("args", [(), ("--contact", "ops@example.org"), ("--contact", "https://example.invalid/x"),
+                                  ("--contact", "you@newsroom.cn"), ("--contact", "nobody"),
+                                  ("-s", "NEWSARCHIVE_CONTACT=ops@archive.test"),
+                                  ("--base-url", "https://staging.newsroom.cn")])
+def test_a_crawl_of_a_real_site_refuses_to_start_without_a_real_contact(args, tmp_path):
+    """Without a loopback base URL the crawl would reach the live site: it must stop before any request."""
+    env = {k: v for k, v in os.environ.items() if k != "NEWSARCHIVE_CONTACT"}
+    result = subprocess.run([sys.executable, "-m", "newsarchive", "crawl", "--db", str(tmp_path / "news.db"), *args],
+                            capture_output=True, text=True, timeout=60, env=env)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "contact" in result.stderr
+    assert not (tmp_path / "news.db").exists()
+
+
+def test_a_placeholder_in_the_environment_is_refused(tmp_path):
+    env = {**os.environ, "NEWSARCHIVE_CONTACT": "webmaster@example.com"}
+    result = subprocess.run([sys.executable, "-m", "newsarchive", "crawl", "--db", str(tmp_path / "news.db")],
+                            capture_output=True, text=True, timeout=60, env=env)
+    assert result.returncode == 2 and "placeholder" in result.stderr, result.stderr[-2000:]
+
+
+@pytest.mark.parametrize("value", ["ops@newsroom.cn", "mailto:archive@cqu.edu.cn", "https://github.com/newsroom/archive"])
+def test_real_contacts_are_accepted(value):
+    assert check_contact(value) == value
+
+
+def test_run_crawl_itself_refuses_the_live_site_without_a_contact(tmp_path, monkeypatch):
+    monkeypatch.delenv("NEWSARCHIVE_CONTACT", raising=False)
+    with pytest.raises(BadContact):
+        run_crawl(profile="cbg", db=str(tmp_path / "news.db"))
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,13 @@ List pages are walked through the profile's list selectors and pagination; links
 profile's article schemes become article requests. Only article responses become items; everything else about
 the portal (hosts, schemes, selectors) is data in ``crawler/profiles/<name>.json``.
 
+Discovery does not hang on the list selectors alone (a redesign renames classes, not URLs): a list page whose
+selectors find no article link is read by URL scheme instead (every ``a[href]`` whose path is an article scheme;
+next pages from the links to the same list), a start path that is no list (the home page) is read the same way and
+also gives the feeds it announces, and the profile's ``discovery`` section adds robots.txt ``Sitemap:`` lines and
+sitemap paths (``crawler.discovery``). Each article URL is counted once, under how it was first found:
+``newsarchive/discovered_by/<selectors|url_scheme|sitemap|feed>``. Every URL, however found, passes ``allows``.
+
 Every link is canonicalised (``pipelines.urls.canonical_url``) before it becomes a request, so a share link with
 tracking parameters is the same request, and the same record, as the plain link.
 """
@@ -17,6 +24,7 @@ import scrapy
 from scrapy import signals
 from scrapy.http import Response
 
+from crawler import discovery
 from crawler.incremental import ArchiveState, Known
 from crawler.items import FailureItem, NotModifiedItem, PageItem
 from pipelines.profile import Profile, load_profile
@@ -36,7 +44,9 @@ class ProfileSpider(scrapy.Spider):
     def __init__(self, *args, profile: str | None = None, base_url: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.state: ArchiveState | None = None
-        self.profile: Profile = load_profile(profile or self.profile_name)
+        # What the item pipelines load again: the name, or the path of a profile file outside crawler/profiles.
+        self.profile_ref = profile or self.profile_name
+        self.profile: Profile = load_profile(self.profile_ref)
         self.base_url = (base_url or self.profile.base_url).rstrip("/")
         base = urlsplit(self.base_url)
         if base.scheme not in ("http", "https") or not base.hostname:
@@ -99,29 +109,58 @@ class ProfileSpider(scrapy.Spider):
         if self.catch_up:
             self.crawler.stats.set_value("newsarchive/catch_up", 1)
         for path in self.profile.start_paths:
-            yield self._list_request(self.base_url + path, {"front": True})
+            if self.profile.is_list(path):
+                yield self._list_request(self.base_url + path, {"front": True})
+            else:  # the home page, or any hub that is no list: read by URL scheme
+                yield scrapy.Request(self.base_url + path, callback=self.parse_hub, errback=self.list_failed,
+                                     meta={"front": True})
+        found = self.profile.discovery
+        if found.get("robots_sitemaps"):
+            yield scrapy.Request(self.base_url + "/robots.txt", callback=self.parse_robots,
+                                 errback=self.discovery_failed)
+        for path in found.get("sitemaps", ()):
+            yield self._sitemap_request(self.base_url + path)
 
     def _list_request(self, url: str, meta: dict) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_list, errback=self.list_failed, meta=meta)
+
+    def _sitemap_request(self, url: str) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_sitemap, errback=self.discovery_failed)
 
     def parse_list(self, response: Response):
         """Follow a list page's articles, and its next page unless the list ended or enough pages were known.
 
         A page that lists no article is a dead end, whose links are not followed: past the last page, or a trap
-        (an endless calendar) whose pages only ever link to the next one.
+        (an endless calendar) whose pages only ever link to the next one. Read by URL scheme (its selectors found
+        nothing), a page is also a dead end when every article it links was already met in this run: a page past
+        the end whose sidebar repeats the same articles.
         """
         if not hasattr(response, "css"):
             self.logger.warning("list page %s is not HTML (%s)", response.url, response.headers.get("Content-Type"))
             return
-        links = response.css(f"{self.profile.list['item']} {self.profile.list['link']}::attr(href)").getall()
+        item, link = self.profile.list.get("item"), self.profile.list.get("link")
+        links = list(self._targets(response, response.css(f"{item} {link}::attr(href)").getall())) if item and link else []
         nxt = response.css(f"{self.profile.list['next']}::attr(href)").getall() if self.profile.list.get("next") else []
-        listed = fresh = 0
+        how = "selectors"
+        if any(self.profile.article_match(urlsplit(url).path) for url in links):
+            self.crawler.stats.inc_value("newsarchive/lists_by_selectors")
+            nxt = [u for u in self._targets(response, nxt) if self.profile.is_list(urlsplit(u).path)]
+        else:
+            how = "url_scheme"
+            self.crawler.stats.inc_value("newsarchive/lists_by_url_scheme")
+            if item and link:  # selectors that are there and matched nothing: drift (archive.drift)
+                self.crawler.stats.inc_value("newsarchive/lists_selectors_missed")
+            everything = list(self._targets(response, response.css("a[href]::attr(href)").getall()))
+            key = self.profile.list_key(urlsplit(response.url).path)
+            nxt = [u for u in everything if key is not None and self.profile.list_key(urlsplit(u).path) == key]
+            links = [u for u in everything if self.profile.article_match(urlsplit(u).path)]
+        listed = fresh = new = 0
         lists = []
-        for url in self._targets(response, links):
+        for url in links:
             path = urlsplit(url).path
             if self.profile.article_match(path):
                 listed += 1
-                self._listed(url, response.meta.get("front"))
+                new += self._listed(url, how, response.meta.get("front"))
                 known = self.state.lookup(self.portal_url(url)) if self.state else None
                 fresh += known is None or known.revisit  # a page with corrections still due is not "known" yet
                 request = self._article_request(url, known)
@@ -129,7 +168,7 @@ class ProfileSpider(scrapy.Spider):
                     yield request
             elif self.profile.is_list(path):
                 lists.append(url)
-        if not listed:
+        if not listed or (how == "url_scheme" and not new):
             self.crawler.stats.inc_value("newsarchive/lists_ended_empty")
             return
         for url in lists:
@@ -138,18 +177,69 @@ class ProfileSpider(scrapy.Spider):
         if streak and self.known_depth and streak >= self.known_depth and not self.full:
             self.crawler.stats.inc_value("newsarchive/lists_stopped_known")
             return
-        for url in self._targets(response, nxt):
-            if self.profile.is_list(urlsplit(url).path):
-                yield self._list_request(url, {"known_streak": streak})
+        for url in nxt:
+            yield self._list_request(url, {"known_streak": streak})
 
-    def _listed(self, url: str, front: bool | None) -> None:
-        """Count each article URL met on list pages once per run (known or not): the run's health figures."""
-        if url in self.listed:
+    def parse_hub(self, response: Response):
+        """A start page that is no list (the home page): its article links by URL scheme, every list it links
+        (each walked as a list), and the feeds it announces."""
+        if not hasattr(response, "css"):
             return
+        for url in self._targets(response, response.css("a[href]::attr(href)").getall()):
+            path = urlsplit(url).path
+            if self.profile.article_match(path):
+                yield from self._discovered(url, "url_scheme", response.meta.get("front"))
+            elif self.profile.is_list(path):
+                yield self._list_request(url, {})
+        for url in self._targets(response, discovery.feed_links(response)):
+            yield scrapy.Request(url, callback=self.parse_feed, errback=self.discovery_failed)
+
+    def parse_robots(self, response: Response):
+        for url in self._targets(response, discovery.robots_sitemaps(response)):
+            yield self._sitemap_request(url)
+
+    def parse_sitemap(self, response: Response):
+        """A sitemap's article URLs, or a sitemap index's sitemaps (read by ``scrapy.utils.sitemap``)."""
+        kind, locs = discovery.sitemap_entries(response, self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+        if kind is None:
+            self.crawler.stats.inc_value("newsarchive/discovery_unreadable")
+            return
+        self.crawler.stats.inc_value("newsarchive/sitemaps_read")
+        for url in self._targets(response, locs):
+            if kind == "sitemapindex":
+                yield self._sitemap_request(url)
+            elif self.profile.article_match(urlsplit(url).path):
+                yield from self._discovered(url, "sitemap")
+
+    def parse_feed(self, response: Response):
+        self.crawler.stats.inc_value("newsarchive/feeds_read")
+        for url in self._targets(response, discovery.feed_entries(response)):
+            if self.profile.article_match(urlsplit(url).path):
+                yield from self._discovered(url, "feed")
+
+    def discovery_failed(self, failure):
+        """A missing sitemap or feed hides no page the lists do not also reach: counted, not a failure row."""
+        self.crawler.stats.inc_value("newsarchive/discovery_unavailable")
+
+    def _discovered(self, url: str, how: str, front: bool | None = None):
+        """An article request for a URL found outside the list selectors, unless known (or already met)."""
+        if not self._listed(url, how, front):
+            return
+        request = self._article_request(url, self.state.lookup(self.portal_url(url)) if self.state else None)
+        if request is not None:
+            yield request
+
+    def _listed(self, url: str, how: str, front: bool | None) -> bool:
+        """Count each article URL met once per run (known or not), under how it was first found: the run's health
+        figures. True when the URL is new to this run."""
+        if url in self.listed:
+            return False
         self.listed.add(url)
         self.crawler.stats.inc_value("newsarchive/articles_listed")
+        self.crawler.stats.inc_value(f"newsarchive/discovered_by/{how}")
         if front:
             self.crawler.stats.inc_value("newsarchive/front_page_articles")
+        return True
 
     def _targets(self, response: Response, hrefs):
         """Absolute, canonical URLs of the links we may follow; the rest are counted and dropped."""
@@ -194,7 +284,7 @@ class ProfileSpider(scrapy.Spider):
             body=response.body,
             content_type=_header(response, b"Content-Type"),
             fetched_at=fetched_at,
-            profile=self.profile.name,
+            profile=self.profile_ref,
             etag=_header(response, b"ETag"),
             last_modified=_header(response, b"Last-Modified"),
             warc=response.meta.get("warc"),

@@ -13,7 +13,8 @@ from archive.lock import Locked, crawl_lock
 from archive.store import Archive
 from archive.writer import redacted
 from crawler.distributed import redis_overrides
-from crawler.runner import BadBaseURL, check_base_url, run_crawl
+from crawler.contact import BadContact, require_contact, resolve_contact
+from crawler.runner import BadBaseURL, check_base_url, is_loopback, run_crawl
 from pipelines.profile import load_profile
 
 def _setting(ctx, param, values):
@@ -40,7 +41,9 @@ def _setting(ctx, param, values):
 @click.option("--max-minutes", type=click.FloatRange(min=0), default=0, help="Stop after this long (0: no limit).")
 @click.option("--max-failure-rate", type=click.FloatRange(0, 1), default=0.2, show_default=True,
               help="Exit 1 when more than this share of the fetched pages failed.")
-@click.option("--contact", default=None, help="E-mail or URL put in the User-Agent, so the site can reach you.")
+@click.option("--contact", default=None,
+              help="E-mail or URL put in the User-Agent, so the site can reach you; required unless --base-url is a "
+                   "loopback replica (else -s NEWSARCHIVE_CONTACT=... or $NEWSARCHIVE_CONTACT).")
 @click.option("--log-file", type=click.Path(dir_okay=False), default=None, help="Write the crawl log here.")
 @click.option("--redis", "redis_url", default=None, metavar="URL",
               help="Run as a worker: share the frontier through this Redis; records go to `newsarchive writer`.")
@@ -61,7 +64,10 @@ def crawl(profile, base_url, db, full, revisit_days, known_pages, max_pages, max
         load_profile(profile)
         if base_url:
             base_url = check_base_url(base_url)
-    except (BadBaseURL, LookupError) as exc:
+        contact = resolve_contact(contact or settings.get("NEWSARCHIVE_CONTACT"))
+        if not is_loopback(base_url):
+            require_contact(contact)
+    except (BadBaseURL, BadContact, LookupError) as exc:
         raise click.UsageError(str(exc)) from None
     if redis_url:
         check_redis_url(redis_url)

@@ -32,15 +32,18 @@ def _site_options(command):
                      help="District-site text variants on about 12% of the cbg.cn articles."),
         click.option("--mirrors/--no-mirrors", default=False, show_default=True,
                      help="Spam-mirror copies of about 10% of the cbg.cn articles (served on a second port)."),
+        click.option("--redesign", is_flag=True, default=False,
+                     help="cbg.cn after a redesign: same URLs, new markup the profile does not match, a sitemap "
+                          "and an RSS feed (issue 12)."),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _build(articles, seed, portal, encoding_faults, http_faults, revision, variants, mirrors) -> Replica:
+def _build(articles, seed, portal, encoding_faults, http_faults, revision, variants, mirrors, redesign) -> Replica:
     return Replica(articles=articles, seed=seed, faults=encoding_faults, revision=revision, portal=portal,
-                   http_faults=http_faults, variants=variants, mirrors=mirrors)
+                   http_faults=http_faults, variants=variants, mirrors=mirrors, redesign=redesign)
 
 
 @click.group()

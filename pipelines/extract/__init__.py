@@ -15,6 +15,7 @@ from lxml.etree import XPath
 from pipelines.extract.dom import normalize_space, parse, text_of
 from pipelines.extract.generic_head import meta_tags
 from pipelines.extract.generic import extract_generic
+from pipelines.extract.probe import missed_selectors
 from pipelines.extract.profiled import crumbs_of, extract_profiled
 from pipelines.metadata import clean_title
 from pipelines.pagekind import dom_kind
@@ -33,7 +34,8 @@ class Extracted:
     area between headline and body, where dates are read first; ``dropped`` counts blocks removed by selector;
     ``aside`` holds the text of blocks the generic extractor left out for what they say (`（ 责任编辑：张静怡 ）`,
     copyright lines…), whose labels still state fields; ``page_title`` is the ``<title>`` as written, where a
-    mirror puts its spam keyword line."""
+    mirror puts its spam keyword line; ``missed`` names the profile's key selectors that matched nothing on an
+    article page (``2020:body``, see ``pipelines.extract.probe``), the evidence of template drift."""
 
     title: str | None = None
     paragraphs: list[str] = field(default_factory=list)
@@ -51,6 +53,7 @@ class Extracted:
     dropped: Counter = field(default_factory=Counter)
     aside: list[str] = field(default_factory=list)
     page_title: str | None = None
+    missed: list[str] = field(default_factory=list)
 
 
 def _head_title(root, meta: dict, profile) -> str | None:
@@ -106,4 +109,6 @@ def extract(html: str | bytes, url: str | None, profile=None) -> Extracted:
     result.page_title = normalize_space(root.findtext(".//title") or "") or None
     result.page_kind, kind_reason = dom_kind(root, url, profile, "\n".join(result.paragraphs), result.meta)
     result.reason = kind_reason or result.reason
+    if profile is not None and result.page_kind == "article":
+        result.missed = missed_selectors(root, url, profile, result.extractor)
     return result

@@ -118,3 +118,24 @@ def _flush(buffer: list[str]) -> Iterator[str]:
         buffer.clear()
         if line:
             yield line
+
+
+_CSS_NAME = re.compile(r"^-?[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+def css_path(element) -> str:
+    """A CSS selector for an element, as a person would write it for a profile: the tag and classes (or id) of the
+    element, else of its nearest ancestor that has any, joined by descendant combinators (``main.story h2``), so
+    that it survives the small structure changes a cleaning pass makes. Empty for None."""
+    parts = []
+    while element is not None and isinstance(element.tag, str) and element.tag not in ("html", "body"):
+        ident = element.get("id") or ""
+        classes = [c for c in (element.get("class") or "").split() if _CSS_NAME.match(c)]
+        if _CSS_NAME.match(ident):
+            parts.append(f"{element.tag}#{ident}")
+            break
+        parts.append(element.tag + "".join(f".{c}" for c in classes))
+        if classes:
+            break
+        element = element.getparent()
+    return " ".join(reversed(parts))

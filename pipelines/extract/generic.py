@@ -27,7 +27,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from pipelines.boilerplate import is_spam
-from pipelines.extract.dom import iter_lines, normalize_space, parse, text_of
+from pipelines.extract.dom import css_path, iter_lines, normalize_space, parse, text_of
 from pipelines.extract.generic_head import base_url, find_title, header_text, meta_tags, same_text
 from pipelines.extract.generic_rules import Rules, class_tokens, rules
 
@@ -53,6 +53,8 @@ class GenericResult:
       although they are not body.
     - ``dropped``: dropped blocks by kind: the text kinds of ``removed_lines`` plus ``class`` (class/id says
       boilerplate), ``form``, ``link_list`` and ``non_prose`` (blocks inside the body without sentences).
+    - ``title_css``, ``body_css``: CSS selectors of the headline element and the chosen container
+      (``pipelines.extract.dom.css_path``), the starting point of a profile's template (``profile new``).
     """
 
     title: str = ""
@@ -63,6 +65,8 @@ class GenericResult:
     reason: str | None = None
     removed_lines: list[tuple[str, str]] = field(default_factory=list)
     dropped: dict = field(default_factory=dict)
+    title_css: str = ""
+    body_css: str = ""
 
 
 def extract_generic(html, url: str | None = None) -> GenericResult:
@@ -103,7 +107,8 @@ def _extract(html, url: str | None) -> GenericResult:
     stats.offset = _text_offsets(body)
     title, title_element = find_title(body, page_title, meta, r)
     best, score = _best_candidate(body, stats, r, title_element)
-    result = GenericResult(title=title, meta=meta, removed_lines=removed.lines, dropped=dict(removed.counts))
+    result = GenericResult(title=title, meta=meta, removed_lines=removed.lines, dropped=dict(removed.counts),
+                           title_css=css_path(title_element), body_css=css_path(best))
     if best is None:
         result.reason = "no text block found" if stats.length(body) else "no text"
         return result
