@@ -19,7 +19,8 @@ from functools import lru_cache
 
 from pipelines.plausibility import RARE_CHARS
 from pipelines.repair.invisibles import FOLDED, INDENT, MARKS
-from pipelines.repair.mojibake import LATIN_CONTINUATIONS, LATIN_LEADS, fix_latin_mojibake
+from pipelines.repair.mojibake_latin import ANCHORS as LATIN_ANCHORS
+from pipelines.repair.mojibake_latin import fix_latin_mojibake
 from pipelines.repair.mojibake_swaps import REACH as SWAP_REACH
 from pipelines.repair.mojibake_swaps import SWAPS, repair_swapped
 from pipelines.repair.mojibake_utf8 import UTF8_MISREADS, repair_utf8_misread, utf8_marker_chars
@@ -59,7 +60,7 @@ def _spots(simplified: bool) -> tuple[list[tuple[str, str]], list[tuple[str, str
           for i, (leads, followers) in enumerate(utf8_marker_chars(m.wrong) for m in UTF8_MISREADS)),
         ("swap", RARE_CHARS, f"(?<=[{RARE_CHARS}])(?=(?s:.){{0,{2 * SWAP_REACH - 1}}}?[{RARE_CHARS}])"),
         ("fold", folded, f"(?<=[{HAN}][{folded}])|(?<=[{folded}])(?=[{HAN}])"),  # fullwidth_punctuation
-        ("latin", LATIN_LEADS, f"(?<=[{LATIN_LEADS}])(?=[{LATIN_CONTINUATIONS}])"),  # latin_mojibake
+        ("latin", LATIN_ANCHORS, f"(?<=[{LATIN_ANCHORS}])"),  # latin_mojibake: what ftfy's badness needs
     ]
     if simplified:  # to_simplified, of a phrase
         clearable.append(("phrase", PHRASE_ONLY, f"(?<=[{PHRASE_ONLY}])"))
