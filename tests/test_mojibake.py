@@ -178,3 +178,29 @@ def test_generated_latin_set_at_least_as_well_as_ftfy():
         ours_fixed += mine == "fixed"
         ftfy_fixed += its == "fixed"
     assert ours_fixed >= ftfy_fixed + 100, (ours_fixed, ftfy_fixed)
+
+
+_LATIN_LIKE = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x2600), max_size=12)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=_LATIN_LIKE)
+def test_latin_precheck_loses_nothing(text):
+    """The pre-check in front of ftfy: a text without an anchor is one ftfy's badness (and so fix_encoding) passes."""
+    from ftfy.badness import is_bad
+
+    from pipelines.repair.mojibake_latin import ANCHORS
+
+    if not re.search(f"[{ANCHORS}]", text):
+        assert not is_bad(text)
+        assert fix_latin_mojibake(text) == (text, 0)
+
+
+def test_latin_precheck_on_the_generated_set():
+    from ftfy.badness import is_bad
+
+    from pipelines.repair.mojibake_latin import ANCHORS
+
+    for case in load_cases():
+        if is_bad(case["original"]):
+            assert re.search(f"[{ANCHORS}]", case["original"]), case["label"]

@@ -25,7 +25,7 @@ Each fixer is a `fix_x(text) -> (text, count)` function in its own module. `repa
    `，,` (the second before a digit) then collapse alike.
 
 Gates are decided over the whole document (`repair_segments` sees all paragraphs at once); every fixer keeps the
-number of line breaks, except that CR and CRLF become LF.
+number of line breaks, except that CR, CRLF, U+2028 and U+2029 become LF.
 
 Most text needs no repair at all, and one scan finds that out before any fixer runs (`fastpath.py`): a clean page
 then costs a small multiple of a plain decode instead of a dozen passes over it.
@@ -194,11 +194,11 @@ def repair_segments(
     """Repair a document given as paragraphs, gating over all of them; the list keeps its length.
 
     The paragraphs are repaired as one text joined by newlines, which no fixer adds or removes, and split back by
-    each paragraph's own count of newlines (CRs are made LF first, the one change that adds any).
+    each paragraph's own count of newlines (CRs and U+2028/U+2029 are made LF first, the one change that adds any).
     """
     segments = [s if isinstance(s, str) else "" for s in segments]
     line_breaks = 0
-    if config.line_breaks and any("\r" in s for s in segments):
+    if config.line_breaks and any(b in s for s in segments for b in invisibles.BREAKS):
         fixed = [invisibles.fix_line_breaks(s) for s in segments]
         segments = [s for s, _ in fixed]
         line_breaks = sum(n for _, n in fixed)

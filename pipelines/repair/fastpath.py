@@ -29,7 +29,7 @@ from pipelines.repair.punctuation import FOLD_MARKS, looks_folded
 from pipelines.repair.readings import HAN, SYLLABLE, TONE_LETTERS, to_simplified
 from pipelines.repair.simplified import PHRASE_ONLY, convertible
 
-_ALWAYS = "\r\xa0\u200b\u200c\u200d\u2060\ufeff"
+_ALWAYS = "\r\u2028\u2029\xa0\u200b\u200c\u200d\u2060\ufeff"
 """Characters a fixer removes or replaces wherever they stand (`\\u200d` only outside emoji: a superset)."""
 
 
