@@ -34,9 +34,9 @@ then costs a small multiple of a plain decode instead of a dozen passes over it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
 
 from pipelines.repair import invisibles
+from pipelines.repair_config import RepairConfig
 from pipelines.repair.fastpath import untouched
 from pipelines.repair.losses import count_lost_marks
 from pipelines.repair.mojibake import fix_cjk_mojibake, fix_latin_mojibake
@@ -46,30 +46,6 @@ from pipelines.repair.punctuation import looks_folded, restore_fullwidth
 from pipelines.repair.simplified import fix_to_simplified
 
 Fixer = Callable[[str], tuple[str, int]]
-
-
-@dataclass(frozen=True)
-class RepairConfig:
-    """One switch per fixer; `to_simplified=None` decides from the evidence, True/False force it."""
-
-    line_breaks: bool = True
-    zero_width: bool = True
-    nbsp: bool = True
-    indentation: bool = True
-    trailing_spaces: bool = True
-    latin_mojibake: bool = True
-    cjk_mojibake: bool = True
-    phantom_bytes: bool = True
-    pinyin_annotations: bool = True
-    to_simplified: bool | None = None
-    fullwidth_punctuation: bool = True
-    doubled_punctuation: bool = True
-
-    @classmethod
-    def from_dict(cls, switches: dict) -> RepairConfig:
-        """A config from a profile's or a CLI's `{fixer_name: bool}`; unknown names are ignored."""
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in switches.items() if k in names})
 
 
 class Explanation(dict):
