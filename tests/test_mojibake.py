@@ -118,6 +118,9 @@ def test_recovery_rates(paragraphs):
             for name, codec, wrong, _ in CORRUPTIONS if name in LEFT_TO_FTFY]
     for name, row in recovery_rates(paragraphs, bare).items():  # there, at least what a bare ftfy gets back
         assert rates[name]["exact"] >= row["exact"] and rates[name]["embedded_exact"] >= row["embedded_exact"], name
+    for name in ("utf-8 read as gbk", "gbk read as big5", "big5 read as gbk"):  # issue 10: the CJK kinds
+        row = rates[name]
+        assert row["exact"] >= 0.99 * row["recoverable"] and row["embedded_exact"] >= 0.98 * row["embedded"], name
     assert rates["utf-8 read as gbk"]["recoverable"] >= 50
     assert rates["gbk read as big5"]["recoverable"] >= 200
     assert rates["big5 read as gbk"]["recoverable"] >= 200

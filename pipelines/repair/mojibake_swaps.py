@@ -97,18 +97,25 @@ def _repair_unit(unit: str, misread: Misread) -> tuple[str, int]:
     if sum(gains) >= _UNIT_GAIN and _swap_is_clear(swapped, unit):
         return swapped, 1
     pieces, repaired, position = [], 0, 0
-    for start, end in _best_stretches(gains, 0, len(gains), least=1):
-        clear = _swap_is_clear(swapped[start:end], unit[start:end])
-        if not clear and not words_prefer(swapped[start:end], unit[start:end]):
+    for low, high in _best_stretches(gains, 0, len(gains), least=1):
+        if high <= position:
+            continue  # the stretch before grew over this one
+        if not _swap_judged(swapped[low:high], unit[low:high]):
             continue
-        start, end = _widened(start, end, gains, swapped, swapped_set, position)
+        start, end = _widened(max(low, position), high, gains, swapped, swapped_set, position)
         start, end = _widened_by_words(start, end, gains, swapped, "".join(pieces) + unit[position:], position)
-        if _swap_is_clear(swapped[start:end], unit[start:end]) or words_prefer(swapped[start:end], unit[start:end]):
+        judged = min(low, start)  # a stretch cut short by the one before is judged whole
+        if _swap_judged(swapped[judged:end], unit[judged:end]):
             pieces += [unit[position:start], swapped[start:end]]
             position = end
             repaired += 1
     pieces.append(unit[position:])
     return "".join(pieces), repaired
+
+
+def _swap_judged(candidate: str, original: str) -> bool:
+    """Clear by the script shares, or else clearly preferred by the word model."""
+    return _swap_is_clear(candidate, original) or words_prefer(candidate, original)
 
 
 _WORD_MARGIN = 4.0
@@ -151,11 +158,22 @@ def _widened_by_words(start: int, end: int, gains: list[int], swapped: str, unit
         window = slice(max(0, low - 2), min(len(unit), high + 2))
         return word_logprob(to_simplified(new[window])) - word_logprob(to_simplified(old[window])) >= _EDGE_MARGIN
 
-    while start > floor and gains[start - 1] >= _WORD_LOSS and HANZI.match(swapped[start - 1]) and better(
-            start - 1, end, start, end):
-        start -= 1
-    while end < len(gains) and gains[end] >= _WORD_LOSS and HANZI.match(swapped[end]) and better(start, end + 1, start, end):
-        end += 1
+    def takes(index: int) -> bool:
+        return floor <= index < len(gains) and gains[index] >= _WORD_LOSS and HANZI.match(swapped[index]) is not None
+
+    # One character at a time, or two together: the model scores Han runs only, so a kana of the wrong reading
+    # (`醴ゴ` for 目前) hides its neighbour's context until both are swapped.
+    grown = True
+    while grown:
+        grown = False
+        for size in (1, 2):
+            if all(takes(start - k) for k in range(1, size + 1)) and better(start - size, end, start, end):
+                start, grown = start - size, True
+                break
+        for size in (1, 2):
+            if all(takes(end + k) for k in range(size)) and better(start, end + size, start, end):
+                end, grown = end + size, True
+                break
     return start, end
 
 
