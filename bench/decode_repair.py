@@ -77,6 +77,16 @@ def reference_paragraphs(daniel: Path = DANIEL) -> list[str]:
     return paragraphs
 
 
+def replica_paragraphs(stories: int = 60) -> list[str]:
+    """News paragraphs generated from the replica's committed word lists and templates (replica/text.py): text of
+    the project's own, for recovery rates and false-positive checks that need no ../shared."""
+    from datetime import datetime
+
+    from replica.text import story
+
+    return [p for seed in range(stories) for p in story(random.Random(seed), datetime(2024, 1, 1)).paragraphs]
+
+
 def recovery_rates(paragraphs: list[str], corruptions=CORRUPTIONS) -> dict[str, dict[str, int]]:
     """Per corruption kind: recoverable whole paragraphs and exact repairs, the same for the longest clause corrupted
     inside its clean paragraph, and shorter lossless paragraphs (reported, not judged)."""
@@ -199,10 +209,13 @@ def run() -> list[str]:
                  f" {whole / plain:.0f}x bytes.decode; decode alone {alone:.3f} ms, bytes.decode {plain:.3f} ms")
     lines += _segment_lines([(page, None, None) for page in pages], origin)
     lines += _segment_lines(_replica_pages(), f"{PAGES} replica cbg.cn articles (cbg profile)")
+    lines.append("  on paragraphs generated from the replica's word lists (the project's own text):")
+    lines += _recovery_lines(replica_paragraphs())
     if (DANIEL / "reference").is_dir():
+        lines.append("  on the daniel-zh-dev reference paragraphs (real news, 2011-2012):")
         lines += _recovery_lines(reference_paragraphs())
     else:
-        lines.append("  recovery rates: skipped, ../shared/devdata/daniel-zh-dev is absent")
+        lines.append("  recovery rates on real news: skipped, ../shared/devdata/daniel-zh-dev is absent")
     return lines
 
 

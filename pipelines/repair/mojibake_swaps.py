@@ -148,7 +148,7 @@ def words_prefer(candidate: str, original: str, least: int = _WORD_LEAST) -> boo
 
 
 def _widened_by_words(start: int, end: int, gains: list[int], swapped: str, unit: str, floor: int):
-    """Grow a stretch over the hanzi at its edges that the swap makes at most a little worse (`_WORD_LOSS`) when the
+    """Grow a stretch over the hanzi (and CJK punctuation) at its edges that the swap makes at most a little worse (`_WORD_LOSS`) when the
     word model prefers the stretch with them swapped (`撉` at a clause's end is 楠). `unit` is the unit as repaired
     so far (a swap keeps the length), so that the model sees the repaired neighbours."""
 
@@ -159,18 +159,20 @@ def _widened_by_words(start: int, end: int, gains: list[int], swapped: str, unit
         return word_logprob(to_simplified(new[window])) - word_logprob(to_simplified(old[window])) >= _EDGE_MARGIN
 
     def takes(index: int) -> bool:
-        return floor <= index < len(gains) and gains[index] >= _WORD_LOSS and HANZI.match(swapped[index]) is not None
+        if not (floor <= index < len(gains) and gains[index] >= _WORD_LOSS):
+            return False
+        return HANZI.match(swapped[index]) is not None or _ordinary(swapped[index], frozenset())
 
-    # One character at a time, or two together: the model scores Han runs only, so a kana of the wrong reading
-    # (`醴ゴ` for 目前) hides its neighbour's context until both are swapped.
+    # One character at a time, or up to three together: the model scores Han runs only, so a kana or a symbol of
+    # the wrong reading (`醴ゴ` for 目前, `跦擂▲` for 根据《) hides its neighbours' context until all are swapped.
     grown = True
     while grown:
         grown = False
-        for size in (1, 2):
+        for size in (1, 2, 3):
             if all(takes(start - k) for k in range(1, size + 1)) and better(start - size, end, start, end):
                 start, grown = start - size, True
                 break
-        for size in (1, 2):
+        for size in (1, 2, 3):
             if all(takes(end + k) for k in range(size)) and better(start, end + size, start, end):
                 end, grown = end + size, True
                 break
