@@ -95,9 +95,21 @@ def _check_text(text: str) -> None:
         raise _Failure("empty input")
 
 
+_LINE = re.compile(r"\r\n|\r|\n")
+_SEPARATORS = "\x1c\x1d\x1e\x1f\x85\u2028\u2029"
+_SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c not in _SEPARATORS)
+"""What is stripped from a line's ends: whitespace, but not the controls and separators `str.strip` also takes."""
+
+
 def _from_text(text: str) -> Extracted:
-    """Already-extracted text (an import, the seed): one paragraph per non-blank line."""
-    return Extracted(paragraphs=[line.strip() for line in text.splitlines() if line.strip()], extractor="text")
+    """Already-extracted text (an import, the seed): one paragraph per non-blank line.
+
+    Lines end at LF, CRLF and CR only. `str.splitlines` also ends them at C1 NEL (U+0085), U+2028, U+2029 and the
+    file separators U+001C-001E: a NEL inside text is a cp1252 ellipsis misread (ftfy's C1 fixer brings it back),
+    and the separators are the line-break fixer's to make LF, so they must reach the repair.
+    """
+    lines = (line.strip(_SPACES) for line in _LINE.split(text))
+    return Extracted(paragraphs=[line for line in lines if line], extractor="text")
 
 
 def _repair(extracted: Extracted, config, profile) -> Explanation:
@@ -155,6 +167,8 @@ def clean_page(data: bytes | str, *, url: str | None = None, content_type: str |
 
         stage = "repair"
         explanation = _repair(extracted, config, profile)
+        if kind == "text":  # the line-break fixer made U+2028/U+2029 LF: they end paragraphs now
+            extracted.paragraphs = [line for p in extracted.paragraphs for line in _from_text(p).paragraphs]
 
         stage = "boilerplate"
         # A copy without a URL (an imported text) still names its portal in the boilerplate it carried along.

@@ -338,3 +338,14 @@ def test_every_replica_mirror_copy_equals_its_original(replica):
         assert {name: getattr(a, name) for name in (*FIELDS, "mirror_of")} == {
             name: truth[name] for name in (*FIELDS, "mirror_of")}, path
         assert a.id == article_id(truth["mirror_of"])
+
+
+def test_text_input_splits_lines_only_at_lf_crlf_and_cr():
+    """NEL (U+0085), U+2028/U+2029 and the file separators are not line ends for a text input: NEL is a cp1252
+    ellipsis misread and reaches the Latin fixer, the separators reach the line-break fixer."""
+    text = TITLE + "\r\n" + BODY[0] + "\x85" + BODY[1] + "\u2028" + BODY[2] + "\r" + BODY[1] + "\x1c"
+    outcome = clean_page(text, input_kind="text")
+    assert outcome.kind == "article", outcome.reason
+    assert outcome.article.title == TITLE
+    assert outcome.article.body.split("\n") == [BODY[0] + "…" + BODY[1], BODY[2], BODY[1]]
+    assert outcome.article.quality["repairs"] == {"latin_mojibake": 1, "line_breaks": 1}

@@ -9,14 +9,15 @@ from dataclasses import asdict
 import click
 
 from archive.sources import iter_sources
+from newsarchive.cli._repair_options import repair_options
 from pipelines.clean import clean_page
 
 
-def _result(source, url, content_type, input_kind) -> dict:
+def _result(source, url, content_type, input_kind, config=None) -> dict:
     if source.error:
         return {"input": source.label, "kind": "failed", "stage": "read", "reason": source.error}
     outcome = clean_page(source.data, url=url or source.url, content_type=content_type or source.content_type,
-                         input_kind=source.kind(input_kind))
+                         input_kind=source.kind(input_kind), config=config)
     if outcome.kind == "article":
         return {"input": source.label, "kind": "article", **asdict(outcome.article)}
     return {"input": source.label, "kind": outcome.kind, "reason": outcome.reason}
@@ -38,7 +39,8 @@ def _as_text(result: dict) -> str:
 @click.option("--content-type", default=None, help="The HTTP Content-Type the page was served with.")
 @click.option("--input", "input_kind", type=click.Choice(["auto", "html", "text"]), default="auto", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "text"]), default="json", show_default=True)
-def clean(paths, url, content_type, input_kind, fmt):
+@repair_options
+def clean(paths, url, content_type, input_kind, fmt, config):
     """Clean HTML pages or extracted texts (files, folders, WARC, JSONL) and print one record per input.
 
     Exits 1 when any input failed; each failure is a record with its reason.
@@ -46,7 +48,7 @@ def clean(paths, url, content_type, input_kind, fmt):
     results = []
     failed = 0
     for source in iter_sources(list(paths)):
-        result = _result(source, url, content_type, input_kind)
+        result = _result(source, url, content_type, input_kind, config)
         failed += result["kind"] == "failed"
         if result["kind"] == "failed":
             click.echo(f"newsarchive clean: {result['input']}: {result['reason']}", err=True)

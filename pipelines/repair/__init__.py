@@ -25,7 +25,7 @@ Each fixer is a `fix_x(text) -> (text, count)` function in its own module. `repa
    `，,` (the second before a digit) then collapse alike.
 
 Gates are decided over the whole document (`repair_segments` sees all paragraphs at once); every fixer keeps the
-number of line breaks, except that CR and CRLF become LF.
+number of line breaks, except that CR, CRLF, U+2028 and U+2029 become LF.
 
 Most text needs no repair at all, and one scan finds that out before any fixer runs (`fastpath.py`): a clean page
 then costs a small multiple of a plain decode instead of a dozen passes over it.
@@ -34,9 +34,9 @@ then costs a small multiple of a plain decode instead of a dozen passes over it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
 
 from pipelines.repair import invisibles
+from pipelines.repair_config import RepairConfig
 from pipelines.repair.fastpath import untouched
 from pipelines.repair.losses import count_lost_marks
 from pipelines.repair.mojibake import fix_cjk_mojibake, fix_latin_mojibake
@@ -46,30 +46,6 @@ from pipelines.repair.punctuation import looks_folded, restore_fullwidth
 from pipelines.repair.simplified import fix_to_simplified
 
 Fixer = Callable[[str], tuple[str, int]]
-
-
-@dataclass(frozen=True)
-class RepairConfig:
-    """One switch per fixer; `to_simplified=None` decides from the evidence, True/False force it."""
-
-    line_breaks: bool = True
-    zero_width: bool = True
-    nbsp: bool = True
-    indentation: bool = True
-    trailing_spaces: bool = True
-    latin_mojibake: bool = True
-    cjk_mojibake: bool = True
-    phantom_bytes: bool = True
-    pinyin_annotations: bool = True
-    to_simplified: bool | None = None
-    fullwidth_punctuation: bool = True
-    doubled_punctuation: bool = True
-
-    @classmethod
-    def from_dict(cls, switches: dict) -> RepairConfig:
-        """A config from a profile's or a CLI's `{fixer_name: bool}`; unknown names are ignored."""
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in switches.items() if k in names})
 
 
 class Explanation(dict):
@@ -194,11 +170,11 @@ def repair_segments(
     """Repair a document given as paragraphs, gating over all of them; the list keeps its length.
 
     The paragraphs are repaired as one text joined by newlines, which no fixer adds or removes, and split back by
-    each paragraph's own count of newlines (CRs are made LF first, the one change that adds any).
+    each paragraph's own count of newlines (CRs and U+2028/U+2029 are made LF first, the one change that adds any).
     """
     segments = [s if isinstance(s, str) else "" for s in segments]
     line_breaks = 0
-    if config.line_breaks and any("\r" in s for s in segments):
+    if config.line_breaks and any(b in s for s in segments for b in invisibles.BREAKS):
         fixed = [invisibles.fix_line_breaks(s) for s in segments]
         segments = [s for s, _ in fixed]
         line_breaks = sum(n for _, n in fixed)

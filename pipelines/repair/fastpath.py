@@ -19,16 +19,19 @@ from functools import lru_cache
 
 from pipelines.plausibility import RARE_CHARS
 from pipelines.repair.invisibles import FOLDED, INDENT, MARKS
-from pipelines.repair.mojibake import LATIN_CONTINUATIONS, LATIN_LEADS, fix_latin_mojibake
+from pipelines.repair.mojibake_latin import ANCHORS as LATIN_ANCHORS
+from pipelines.repair.mojibake_latin import fix_latin_mojibake
 from pipelines.repair.mojibake_swaps import REACH as SWAP_REACH
 from pipelines.repair.mojibake_swaps import SWAPS, repair_swapped
 from pipelines.repair.mojibake_utf8 import UTF8_MISREADS, repair_utf8_misread, utf8_marker_chars
+from pipelines.repair.phantoms import PHANTOM_MARKS
+from pipelines.repair.pinyin import PRECHECK_START as PINYIN_START
 from pipelines.repair.pinyin import measure
 from pipelines.repair.punctuation import FOLD_MARKS, looks_folded
 from pipelines.repair.readings import HAN, SYLLABLE, TONE_LETTERS, to_simplified
 from pipelines.repair.simplified import PHRASE_ONLY, convertible
 
-_ALWAYS = "\r\xa0\u200b\u200c\u200d\u2060\ufeff"
+_ALWAYS = "\r\u2028\u2029\xa0\u200b\u200c\u200d\u2060\ufeff"
 """Characters a fixer removes or replaces wherever they stand (`\\u200d` only outside emoji: a superset)."""
 
 
@@ -46,20 +49,20 @@ def _spots(simplified: bool) -> tuple[list[tuple[str, str]], list[tuple[str, str
         (marks, f"(?=[{marks}])(?:{twice})"),
         (_ALWAYS, f"(?<=[{_ALWAYS}])"),  # line_breaks, nbsp, zero_width
         ("&", "(?<=&)(?i:(?:amp;)?nbsp)"),  # nbsp: the entity left as text
-        (r"\?", rf"(?<=\?){SYLLABLE}\)"),  # phantom_bytes
+        (re.escape(PHANTOM_MARKS), rf"(?<=[{re.escape(PHANTOM_MARKS)}]){SYLLABLE}\s?\)"),  # phantom_bytes
     ]
     if simplified:  # to_simplified, of a character by itself
         traditional = _char_class(convertible())
         final.append((traditional, f"(?<=[{traditional}])"))
     folded = re.escape(FOLD_MARKS)
     clearable = [
-        ("pinyin", r"\(", rf"(?<=\()(?=[a-z{TONE_LETTERS}])"),  # pinyin_annotations (`pinyin.PRECHECK`)
+        ("pinyin", r"\(", rf"(?<=\()(?={PINYIN_START})"),  # pinyin_annotations (`pinyin.PRECHECK`)
         # cjk_mojibake: where a UTF-8 misreading starts, or two rare characters near enough to share a window
         *((f"utf8_{i}", leads, f"(?<=[{leads}])(?=[{followers}])")
           for i, (leads, followers) in enumerate(utf8_marker_chars(m.wrong) for m in UTF8_MISREADS)),
         ("swap", RARE_CHARS, f"(?<=[{RARE_CHARS}])(?=(?s:.){{0,{2 * SWAP_REACH - 1}}}?[{RARE_CHARS}])"),
         ("fold", folded, f"(?<=[{HAN}][{folded}])|(?<=[{folded}])(?=[{HAN}])"),  # fullwidth_punctuation
-        ("latin", LATIN_LEADS, f"(?<=[{LATIN_LEADS}])(?=[{LATIN_CONTINUATIONS}])"),  # latin_mojibake
+        ("latin", LATIN_ANCHORS, f"(?<=[{LATIN_ANCHORS}])"),  # latin_mojibake: what ftfy's badness needs
     ]
     if simplified:  # to_simplified, of a phrase
         clearable.append(("phrase", PHRASE_ONLY, f"(?<=[{PHRASE_ONLY}])"))

@@ -11,7 +11,9 @@ import re
 
 from pipelines.repair.readings import HAN
 
-_CR = re.compile(r"\r\n?")
+BREAKS = "\r\u2028\u2029"
+"""What `fix_line_breaks` makes LF: CR (alone or before LF) and the Unicode line and paragraph separators."""
+_CR = re.compile("\r\n?|[\u2028\u2029]")
 _NBSP = re.compile(r"\xa0|&(?:amp;)?nbsp;?", re.IGNORECASE)
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u2060\ufeff]|(?<![\U0001f000-\U0001faff\u2600-\u27bf\ufe0f])\u200d")
 INDENT = re.compile("^[\u3000 \t]*\u3000[\u3000 \t]*", re.MULTILINE)
@@ -27,10 +29,10 @@ def _sub(pattern: re.Pattern, replacement: str, text: str) -> tuple[str, int]:
 
 
 def fix_line_breaks(text: str) -> tuple[str, int]:
-    r"""CRLF and lone CR become LF.
+    r"""CRLF, lone CR and the separators U+2028 and U+2029 become LF.
 
-    >>> fix_line_breaks("第一段\r\n第二段\r第三段")
-    ('第一段\n第二段\n第三段', 2)
+    >>> fix_line_breaks("第一段\r\n第二段\r第三段\u2028第四段")
+    ('第一段\n第二段\n第三段\n第四段', 3)
     """
     return _sub(_CR, "\n", text)
 

@@ -2,9 +2,9 @@
 
 Two families, two fixers:
 
-- `fix_latin_mojibake`: UTF-8 read as Latin-1, windows-1252 or MacRoman (`å\\x8f\\x91å¸\\x83` for 发布). ftfy knows
-  these well; we call its `fix_encoding` (never `fix_text`, which folds Chinese punctuation to ASCII), and only when
-  a UTF-8 lead byte followed by a continuation byte shows in one of those codecs.
+- `fix_latin_mojibake` (`mojibake_latin`): UTF-8 read as a single-byte codec, Latin-1, windows-1250 to 1257,
+  MacRoman or cp437 (`å\\x8f\\x91å¸\\x83` for 发布). ftfy knows these well and decides; we call its
+  `fix_encoding` (never `fix_text`, which folds Chinese punctuation to ASCII) and decode the remnants it leaves.
 - `fix_cjk_mojibake`: UTF-8 read as GBK or Big5 (`鍙戝竷鏃堕棿` for 发布时间), GBK read as Big5 and Big5 read as GBK.
   ftfy does none of these. Each is repaired span by span (`mojibake_utf8`, `mojibake_swaps`), and a span is
   replaced only when its re-decoding is clearly more plausible Chinese (`pipelines.plausibility`).
@@ -15,43 +15,12 @@ place for the caller to count (`pipelines.decode.count_losses`), never guessed a
 
 from __future__ import annotations
 
-import re
-
-import ftfy
-
 from pipelines.plausibility import implausibility
+from pipelines.repair.mojibake_latin import fix_latin_mojibake
 from pipelines.repair.mojibake_swaps import SWAPS, repair_swapped
 from pipelines.repair.mojibake_utf8 import UTF8_MISREADS, repair_utf8_misread
 
-
-def _latin_bytes(low: int, high: int) -> str:
-    """The characters that bytes low..high-1 show as in Latin-1, windows-1252 or MacRoman, as a class body."""
-    chars = {bytes([b]).decode(codec, errors="ignore") for codec in ("latin-1", "cp1252", "mac_roman") for b in
-             range(low, high)}
-    chars.discard("")
-    return re.escape("".join(sorted(chars)))
-
-
-#: A UTF-8 lead byte and a continuation byte, as Latin-1, windows-1252 or MacRoman show them (class bodies).
-LATIN_LEADS, LATIN_CONTINUATIONS = _latin_bytes(0xC2, 0xF5), _latin_bytes(0x80, 0xC0)
-_LATIN_MARKERS = re.compile(f"[{LATIN_LEADS}][{LATIN_CONTINUATIONS}]")
-
-
-def fix_latin_mojibake(text: str) -> tuple[str, int]:
-    """UTF-8 that was read as Latin-1, windows-1252 or MacRoman, decoded again; count = mojibake sequences fixed.
-
-        >>> fix_latin_mojibake("据介绍，å\\x8f\\x91å¸\\x83时间")
-        ('据介绍，发布时间', 2)
-        >>> fix_latin_mojibake("Ã©tÃ©")
-        ('été', 2)
-    """
-    before = len(_LATIN_MARKERS.findall(text))
-    if not before:
-        return text, 0
-    fixed = ftfy.fix_encoding(text)
-    if fixed == text:
-        return text, 0
-    return fixed, max(1, before - len(_LATIN_MARKERS.findall(fixed)))
+__all__ = ["fix_cjk_mojibake", "fix_latin_mojibake"]
 
 
 # Each round applies the one kind of repair that helps most: a span of one kind of mojibake can hold bytes that

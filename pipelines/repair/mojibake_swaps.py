@@ -9,6 +9,7 @@ stretches whose summed gain is high, widened over neighbours that the swap turns
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from pipelines.plausibility import (
@@ -20,6 +21,8 @@ from pipelines.plausibility import (
     script_share,
 )
 from pipelines.repair.mojibake_spans import LOST, Misread, two_bytes, windows
+from pipelines.repair.readings import to_simplified
+from pipelines.repair.words import word_logprob
 
 SWAPS = (Misread("gbk read as big5", "big5hkscs", "gb18030"), Misread("big5 read as gbk", "gb18030", "big5hkscs"))
 
@@ -94,16 +97,86 @@ def _repair_unit(unit: str, misread: Misread) -> tuple[str, int]:
     if sum(gains) >= _UNIT_GAIN and _swap_is_clear(swapped, unit):
         return swapped, 1
     pieces, repaired, position = [], 0, 0
-    for start, end in _best_stretches(gains, 0, len(gains)):
-        if not _swap_is_clear(swapped[start:end], unit[start:end]):
+    for low, high in _best_stretches(gains, 0, len(gains), least=1):
+        if high <= position:
+            continue  # the stretch before grew over this one
+        if not _swap_judged(swapped[low:high], unit[low:high]):
             continue
-        start, end = _widened(start, end, gains, swapped, swapped_set, position)
-        if _swap_is_clear(swapped[start:end], unit[start:end]):
+        start, end = _widened(max(low, position), high, gains, swapped, swapped_set, position)
+        start, end = _widened_by_words(start, end, gains, swapped, "".join(pieces) + unit[position:], position)
+        judged = min(low, start)  # a stretch cut short by the one before is judged whole
+        if _swap_judged(swapped[judged:end], unit[judged:end]):
             pieces += [unit[position:start], swapped[start:end]]
             position = end
             repaired += 1
     pieces.append(unit[position:])
     return "".join(pieces), repaired
+
+
+def _swap_judged(candidate: str, original: str) -> bool:
+    """Clear by the script shares, or else clearly preferred by the word model."""
+    return _swap_is_clear(candidate, original) or words_prefer(candidate, original)
+
+
+_WORD_MARGIN = 4.0
+"""Natural-log odds per hanzi (about 55 to 1) by which the word model must prefer a swapped stretch."""
+_WORD_LEAST = 4
+"""Hanzi a stretch must hold for the word model to judge it alone: on fewer it compares single-character
+frequencies, and would swap a clean rare character into a common one."""
+_EDGE_MARGIN = 3.0
+"""Natural-log odds (about 20 to 1) by which the word model must prefer a stretch with one more edge character
+swapped, as the phantom recovery asks of its readings."""
+_WORD_LOSS = -3
+"""The most a character may lose by the swap (a common hanzi of the other script costs 3 more after `_gain`) and
+still be taken in on the word model's word: `30天包退遙或` is 30天包退换或, and 遙 is common Traditional."""
+_KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff]")
+
+
+def words_prefer(candidate: str, original: str, least: int = _WORD_LEAST) -> bool:
+    """Whether the word model (`words.word_logprob`, on the Simplified forms) clearly prefers the swapped stretch:
+    the second judge for a wrong reading that lands on common characters of both scripts (`森撼掩羸极惆耋綴` for
+    此举被媒体报道后), which the script shares cannot part. The candidate must hold no kana, private-use or
+    symbol-row character: the model scores Han runs only, and a reading that is partly something else is not
+    Chinese."""
+    hanzi = len(HANZI.findall(candidate))
+    if hanzi < least or _KANA.search(candidate):
+        return False
+    if any(char_cost(c) >= 3 and not HANZI.match(c) for c in candidate if c >= "\x80"):
+        return False
+    gain = word_logprob(to_simplified(candidate)) - word_logprob(to_simplified(original))
+    return gain >= _WORD_MARGIN * hanzi
+
+
+def _widened_by_words(start: int, end: int, gains: list[int], swapped: str, unit: str, floor: int):
+    """Grow a stretch over the hanzi (and CJK punctuation) at its edges that the swap makes at most a little worse (`_WORD_LOSS`) when the
+    word model prefers the stretch with them swapped (`撉` at a clause's end is 楠). `unit` is the unit as repaired
+    so far (a swap keeps the length), so that the model sees the repaired neighbours."""
+
+    def better(low: int, high: int, old_low: int, old_high: int) -> bool:
+        new = unit[:low] + swapped[low:high] + unit[high:]
+        old = unit[:old_low] + swapped[old_low:old_high] + unit[old_high:]
+        window = slice(max(0, low - 2), min(len(unit), high + 2))
+        return word_logprob(to_simplified(new[window])) - word_logprob(to_simplified(old[window])) >= _EDGE_MARGIN
+
+    def takes(index: int) -> bool:
+        if not (floor <= index < len(gains) and gains[index] >= _WORD_LOSS):
+            return False
+        return HANZI.match(swapped[index]) is not None or _ordinary(swapped[index], frozenset())
+
+    # One character at a time, or up to three together: the model scores Han runs only, so a kana or a symbol of
+    # the wrong reading (`醴ゴ` for 目前, `跦擂▲` for 根据《) hides its neighbours' context until all are swapped.
+    grown = True
+    while grown:
+        grown = False
+        for size in (1, 2, 3):
+            if all(takes(start - k) for k in range(1, size + 1)) and better(start - size, end, start, end):
+                start, grown = start - size, True
+                break
+        for size in (1, 2, 3):
+            if all(takes(end + k) for k in range(size)) and better(start, end + size, start, end):
+                end, grown = end + size, True
+                break
+    return start, end
 
 
 def _gain(difference: int) -> int:
@@ -122,19 +195,29 @@ def _widened(start: int, end: int, gains: list[int], swapped: str, common: froze
 
     while True:
         step = start - 1
-        while step > floor and start - step <= _ASCII_STEP and swapped[step].isascii():
+        while step > floor and swapped[step].isascii() and _steppable(swapped[step:start]):
             step -= 1
         if step < floor or swapped[step].isascii() or not grows(step):
             break
         start = step
     while True:
         step = end
-        while step < len(gains) and step - end < _ASCII_STEP and swapped[step].isascii():
+        while step < len(gains) and swapped[step].isascii() and _steppable(swapped[end:step + 1]):
             step += 1
         if step >= len(gains) or not grows(step):
             break
         end = step + 1
     return start, end
+
+
+_NUMBER = set("0123456789.,:%-/")
+_NUMBER_STEP = 12
+
+
+def _steppable(ascii_text: str) -> bool:
+    """Whether widening may step over this ASCII: a few characters of anything, or a longer number (`24.77`,
+    `40000`, a date), never a tag."""
+    return len(ascii_text) <= _ASCII_STEP or (len(ascii_text) <= _NUMBER_STEP and set(ascii_text) <= _NUMBER)
 
 
 def _ordinary(ch: str, common: frozenset[str]) -> bool:
@@ -183,7 +266,7 @@ def _original_share(text: str) -> float:
     return share * count / (count + odd) if count + odd else 1.0
 
 
-def _best_stretches(gains: list[int], lo: int, hi: int) -> list[tuple[int, int]]:
+def _best_stretches(gains: list[int], lo: int, hi: int, least: int = _SWAP_GAIN) -> list[tuple[int, int]]:
     """Disjoint (start, end) stretches of gains[lo:hi], in order, each summing to at least `_SWAP_GAIN`: the
     maximum-subarray search, applied again on each side of every stretch found (with a stack, not recursion, so a
     long line of garbage cannot exhaust the interpreter's recursion limit)."""
@@ -198,7 +281,7 @@ def _best_stretches(gains: list[int], lo: int, hi: int) -> list[tuple[int, int]]
             running += gains[index]
             if running > best:
                 best, best_start, best_end = running, running_start, index + 1
-        if best >= _SWAP_GAIN:
+        if best >= least:
             found.append((best_start, best_end))
             pending += [(lo, best_start), (best_end, hi)]
     return sorted(found)

@@ -31,14 +31,17 @@ from pipelines.repair.readings import HAN, SYLLABLE, is_reading, to_simplified
 from pipelines.repair.pinyin import ANNOTATION, strip_annotations
 from pipelines.repair.words import word_logprob
 
-SITE = re.compile(rf"\?({SYLLABLE})\)")
-"""A phantom: the `?` that ate a lead byte and its `(`, then the syllable and the closing parenthesis."""
+PHANTOM_MARKS = "?*"
+"""What a mirror's decoder wrote for the invalid pair `x(`: `?`, or `*` on some mirrors."""
+SITE = re.compile(rf"[?*]({SYLLABLE})\s?\)")
+"""A phantom: the `?` (or `*`) that ate a lead byte and its `(`, then the syllable (a space may follow it) and the
+closing parenthesis."""
 
 _STRAY_LETTER = re.compile(rf"(?<=[{HAN}])[@-~](?=[{HAN}])")
 _ORDINARY = "\x00-\x7f\u3000-\u303f\uff01-\uff5e\u2018-\u201d\u2026\u2014\u00b7"  # ASCII, CJK punctuation
 _STRAY_SYMBOL = re.compile(rf"(?<=[{HAN}])[^{HAN}{_ORDINARY}](?=[{HAN}])")
 _PLAIN_HAN = re.compile(rf"[{HAN}](?!\()")
-_TOKEN = re.compile(rf"\?(?P<site>{SYLLABLE})\)|(?<=[{HAN}])\((?P<note>{SYLLABLE})\)")
+_TOKEN = re.compile(rf"[?*](?P<site>{SYLLABLE})\s?\)|(?<=[{HAN}])\((?P<note>{SYLLABLE})\)")
 """A phantom site, or an annotation in step, which is transparent to the bytes (`米(mǐ)?zhù)`: the mirror replaced
 住 = `D7 A1` across 米|。 before it annotated 米 = `C3 D7`, so the byte before the phantom sits before the note)."""
 
@@ -79,7 +82,7 @@ def fix_phantoms(text: str) -> tuple[str, int]:
 
 
 def has_phantoms(text: str) -> bool:
-    return "?" in text and SITE.search(text) is not None
+    return ("?" in text or "*" in text) and SITE.search(text) is not None
 
 
 def recover_phantoms(text: str) -> PhantomResult:
@@ -480,7 +483,7 @@ def _plausible_region(before: str, after: str) -> bool:
         end_b -= 1
         end_a -= 1
     region = after[start:end_a]
-    if any(c == "?" or char_cost(c) >= IMPOSSIBLE for c in region):
+    if any(c in PHANTOM_MARKS or char_cost(c) >= IMPOSSIBLE for c in region):
         return False
     edges = after[max(0, start - 1) : end_a + 1]
     if _STRAY_LETTER.search(edges) or _STRAY_SYMBOL.search(edges):

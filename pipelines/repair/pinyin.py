@@ -11,22 +11,47 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipelines.repair.readings import HAN, SYLLABLE, TONE_LETTERS, is_reading
+from pipelines.repair.readings import HAN, SYLLABLE, TONE_LETTERS, is_reading, to_simplified
 
 MIN_RATIO = 0.03
 MAX_RATIO = 0.40
 """Annotated share of Han characters that marks a mirror (portal.md §2)."""
 
 ANNOTATION = re.compile(rf"([{HAN}])\(({SYLLABLE})\)")
-PRECHECK = re.compile(rf"\([a-z{TONE_LETTERS}]")
-"""An opening parenthesis and a pinyin letter: no annotation without one."""
+"""The plain form, `當(dāng)`: what the phantom recovery takes as the document's evidence of annotated characters."""
+
+TAG = r"<[^<>\n]{0,80}>"
+"""HTML tag residue that a mirror's template left inside the text (`當<span>(dāng)</span>`, `(<b>dāng</b>)`)."""
+_NOTE = rf"\((?:{TAG})*\s?{SYLLABLE}\s?(?:{TAG})*\)"
+_NOTES = re.compile(rf"([{HAN}])((?:(?:{TAG})*{_NOTE}){{1,3}}(?:{TAG})*)")
+"""A character and its annotation as the mirrors really write it: with a space inside the parentheses
+(`會(huì )`), tag residue around the syllable (and right after it, which goes with the annotation), and the
+syllable repeated up to three times (`中(zhong)(zhong)`)."""
+_SYLLABLES = re.compile(rf"\(\s?({SYLLABLE})\s?\)")
+_TAGS = re.compile(TAG)
+PRECHECK_START = rf"[\s<a-z{TONE_LETTERS}]"
+"""What follows the opening parenthesis of an annotation."""
+PRECHECK = re.compile(rf"\({PRECHECK_START}")
+"""An opening parenthesis and a pinyin letter (or a space or a tag before it): no annotation without one."""
 _HAN_CHAR = re.compile(f"[{HAN}]")
+MIN_CONVERTED = 1 / 3
+"""Share of annotated characters that must be Traditional forms (t2s changes them). A mirror annotates the
+characters its Simplified -> Traditional conversion made (all 83 on the seed); a dictionary or a lesson that
+explains readings in Simplified text (`行(xíng)和行(háng)`) annotates characters no conversion made."""
+
+
+def _readings_of(match: re.Match) -> bool:
+    """Whether every syllable of the annotation is a dictionary reading of the character before it (a toneless
+    or tone-numbered syllable is compared without its tone: `readings` holds those spellings)."""
+    syllables = _SYLLABLES.findall(_TAGS.sub("", match.group(2)))
+    return bool(syllables) and all(is_reading(syllable, match.group(1)) for syllable in syllables)
 
 
 @dataclass(frozen=True)
 class AnnotationStats:
     annotated: int
     han: int
+    converted: int = 0  # annotated characters that are Traditional forms
 
     @property
     def ratio(self) -> float:
@@ -34,19 +59,22 @@ class AnnotationStats:
 
     @property
     def is_mirror(self) -> bool:
-        return self.annotated > 0 and MIN_RATIO <= self.ratio <= MAX_RATIO
+        return (self.annotated > 0 and MIN_RATIO <= self.ratio <= MAX_RATIO
+                and self.converted >= MIN_CONVERTED * self.annotated)
 
 
 def measure(text: str) -> AnnotationStats:
     """How many characters carry a valid reading in parentheses, out of how many Han characters."""
     if not PRECHECK.search(text):
         return AnnotationStats(0, 0)
-    annotated = sum(1 for m in ANNOTATION.finditer(text) if is_reading(m.group(2), m.group(1)))
-    return AnnotationStats(annotated, len(_HAN_CHAR.findall(text)))
+    annotated = [m.group(1) for m in _NOTES.finditer(text) if _readings_of(m)]
+    converted = sum(1 for char in annotated if to_simplified(char) != char)
+    return AnnotationStats(len(annotated), len(_HAN_CHAR.findall(text)), converted)
 
 
 def strip_annotations(text: str) -> tuple[str, int]:
-    """Strip every `字(reading)` whose syllable is a reading of the character, without the document gate.
+    """Strip every `字(reading)` whose syllables are readings of the character, without the document gate; the tag
+    residue inside the annotation goes with it.
 
     The composition calls this once it has gated the whole document; use `fix_pinyin_annotations` otherwise.
     """
@@ -56,12 +84,12 @@ def strip_annotations(text: str) -> tuple[str, int]:
 
     def strip(match: re.Match) -> str:
         nonlocal count
-        if is_reading(match.group(2), match.group(1)):
+        if _readings_of(match):
             count += 1
             return match.group(1)
         return match.group(0)
 
-    return ANNOTATION.sub(strip, text), count
+    return _NOTES.sub(strip, text), count
 
 
 def fix_pinyin_annotations(text: str) -> tuple[str, int]:
