@@ -28,8 +28,9 @@ from lxml import etree
 
 from pipelines.boilerplate import is_spam
 from pipelines.extract.dom import iter_lines, normalize_space, parse, text_of
-from pipelines.extract.generic_head import base_url, find_title, header_text, meta_tags, same_text
+from pipelines.extract.generic_head import base_url, header_text, meta_tags, same_text
 from pipelines.extract.generic_rules import Rules, class_tokens, rules
+from pipelines.extract.title import find_title, heading_before, site_names
 
 
 
@@ -37,8 +38,9 @@ from pipelines.extract.generic_rules import Rules, class_tokens, rules
 class GenericResult:
     """What the generic extractor found on one page.
 
-    - ``title``: the headline (an ``<h1>``/title-classed element confirmed by ``<title>``, else ``og:title``, else
-      ``<title>`` less the site suffix).
+    - ``title``: the headline (``pipelines.extract.title``: an ``<h1>``/title-classed element confirmed by
+      ``<title>``, else ``og:title``, else ``<title>`` less its site parts, never the site's name; on a page that
+      names only its site, the heading right above the body).
     - ``paragraphs``: the body, one entry per block or ``<br>``-separated line, whitespace normalised, the headline
       itself not repeated.
     - ``images``: absolute URLs (when ``url`` or ``<base>`` allows) of the images inside the chosen body.
@@ -97,17 +99,22 @@ def _extract(html, url: str | None) -> GenericResult:
     body = root.find("body")
     if body is None:
         body = root
+    sites = site_names(body, meta, url, page_title)  # before cleaning, which drops the header's home link with the navigation
     removed = _Removed()
     stats = _Stats(body, r)
     _clean(body, stats, r, removed)
     stats.offset = _text_offsets(body)
-    title, title_element = find_title(body, page_title, meta, r)
+    title, title_element, site_only = find_title(body, page_title, meta, r, sites)
     best, score = _best_candidate(body, stats, r, title_element)
     result = GenericResult(title=title, meta=meta, removed_lines=removed.lines, dropped=dict(removed.counts))
     if best is None:
         result.reason = "no text block found" if stats.length(body) else "no text"
         return result
     nodes = _merge_siblings(best, stats, score, r)
+    if site_only:  # the page names only its site (a blog): the heading right above the body is the post's
+        heading, element = heading_before(nodes[0], stats.offset, stats.total, sites)
+        if element is not None:
+            result.title, title, title_element = heading, heading, element
     skip = _inner_boilerplate(nodes, stats, r, removed)
     lines = [line for line in iter_lines(nodes, skip) if not _boilerplate_kind(line, r, removed)]
     if lines and title and same_text(lines[0], title):
