@@ -12,6 +12,7 @@ trafilatura) are scored by the very same code as ours.
 
 from __future__ import annotations
 
+import gzip
 import html as htmllib
 import importlib
 import re
@@ -138,15 +139,18 @@ def parse_reference(text: str) -> tuple[str, list[str]]:
 
 
 def load_pairs(directory: str | Path) -> list[Pair]:
-    """The (html, reference) pairs of a directory, sorted by name; files without a partner are ignored."""
+    """The (html, reference) pairs of a directory, sorted by name; files without a partner are ignored. A page
+    stored gzipped (``html/NAME.gz``, large pages kept in the repository) pairs with ``reference/NAME``."""
     root = Path(directory)
     pairs = []
     for page in sorted((root / "html").glob("*")):
-        reference = root / "reference" / page.name
+        name = page.name[:-3] if page.name.endswith(".gz") else page.name
+        reference = root / "reference" / name
         if not page.is_file() or not reference.is_file():
             continue
         title, body = parse_reference(reference.read_text(encoding="utf-8", errors="replace"))
-        pairs.append(Pair(page.name, page.read_bytes(), title, body))
+        data = page.read_bytes()
+        pairs.append(Pair(name, gzip.decompress(data) if page.name.endswith(".gz") else data, title, body))
     return pairs
 
 

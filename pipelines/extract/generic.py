@@ -104,12 +104,13 @@ def _extract(html, url: str | None) -> GenericResult:
     stats = _Stats(body, r)
     _clean(body, stats, r, removed)
     stats.offset = _text_offsets(body)
-    title, title_element, site_only = find_title(body, page_title, meta, r, sites)
+    title, title_element, site_only = find_title(body, page_title, meta, r, sites, url)
     best, score = _best_candidate(body, stats, r, title_element)
     result = GenericResult(title=title, meta=meta, removed_lines=removed.lines, dropped=dict(removed.counts))
     if best is None:
         result.reason = "no text block found" if stats.length(body) else "no text"
         return result
+    best = _widen(best, body, stats)
     nodes = _merge_siblings(best, stats, score, r)
     if site_only:  # the page names only its site (a blog): the heading right above the body is the post's
         heading, element = heading_before(nodes[0], stats.offset, stats.total, sites)
@@ -233,32 +234,71 @@ def _clean(body, stats: _Stats, r: Rules, removed: _Removed) -> None:
     """Drop boilerplate elements, top-down in document order: a dropped element's subtree is not visited."""
     page_punct = stats.punct.get(body, 0)
     protect = max(5, page_punct * r.protect_share)
-    doomed = []
+    doomed, headings = [], []
     stack = list(reversed(body))
     while stack:
         element = stack.pop()
         if not isinstance(element.tag, str):
             continue
         kind, text = _doomed_kind(element, stats, r, protect)
-        if kind:
+        if kind == "comment":
+            headings.append(element)
+        elif kind:
             removed.note(kind, text)
             doomed.append(element)
             if kind == "related":
                 doomed.extend(_following_link_lists(element, stats, removed))
             continue
         stack.extend(reversed(element))
+    if headings:
+        doomed.extend(_comment_items(headings, doomed, removed))
     for element in doomed:
         stats.forget(element, r)
         _drop(element)
 
 
+COMMENT_ITEM_LEVELS = 4
+
+
+def _comment_items(headings: list, doomed: list, removed: _Removed) -> list:
+    """The comment items that comment headings open: from each heading, the highest ancestor (a few levels at
+    most) that starts with the heading and holds no other one, i.e. the heading with the comment's text, never the
+    thread or the post. Items inside an element already dropped are not counted twice."""
+    holders: Counter = Counter()
+    for heading in headings:
+        holders.update(heading.iterancestors())
+    gone = set(doomed)
+    items = []
+    for heading in headings:
+        item = heading
+        for _ in range(COMMENT_ITEM_LEVELS):
+            parent = item.getparent()
+            if parent is None or holders[parent] > 1 or not _starts_with(parent, heading):
+                break
+            item = parent
+        if not gone.intersection(item.iterancestors()) and item not in gone:
+            gone.add(item)
+            items.append(item)
+            removed.note("comment", normalize_space(text_of(heading)))
+    return items
+
+
+def _starts_with(element, first) -> bool:
+    """Whether ``element``'s text begins with that of ``first``, one of its descendants."""
+    head = normalize_space(text_of(first))[:20]
+    return normalize_space(text_of(element)).startswith(head)
+
+
 def _doomed_kind(element, stats: _Stats, r: Rules, protect: float) -> tuple[str | None, str | None]:
-    """(kind, text) when an element is boilerplate by its class/id ("class", no text) or by what it says."""
+    """(kind, text) when an element is boilerplate by its class/id ("class" or "banner", no text) or by what it
+    says."""
+    lower, tokens = class_tokens(element)
+    if lower and r.banner_substrings.search(lower):
+        return "banner", None
     if stats.punct.get(element, 0) >= protect:
         return None, None
     if element.tag in r.soft_drop_tags:
         return element.tag, None
-    lower, tokens = class_tokens(element)
     if lower and (r.negative_substrings.search(lower) or any(t in r.negative_tokens for t in tokens)):
         if not (stats.total.get(element, 0) > 200 and any(t in r.positive_tokens for t in tokens)):
             return "class", None
@@ -378,6 +418,43 @@ def _scores(body, stats: _Stats, r: Rules) -> dict:
             credit(element, value)
             credit(element.getparent(), value / 2)
     return scores
+
+
+WIDEN_LEVELS = 6
+WIDEN_SAME_SHARE = 0.6
+
+
+def _widen(best, body, stats: _Stats):
+    """The ancestor that holds the rest of a body split into chunks (ad slots or a paywall between them).
+
+    The paragraphs of the best container have a look (tag and class). Climbing from it, an ancestor whose other
+    children repeat the path's own container (same tag and class) and hold paragraphs of that look for most of
+    what they add holds more of the same article; wrappers that add little are climbed through, and the climb
+    stops where the page adds more other prose than the body has (teasers, comments)."""
+    looks: Counter = Counter()
+    for child in best:
+        if child.tag == "p":
+            looks[child.get("class")] += stats.punct.get(child, 0)
+    if not looks:
+        return best
+    look, _ = looks.most_common(1)[0]
+    widened = node = best
+    for _ in range(WIDEN_LEVELS):
+        parent = node.getparent()
+        if parent is None or parent is body:
+            break
+        added = stats.punct.get(parent, 0) - stats.punct.get(widened, 0)
+        if added > 0:
+            kind = (node.tag, node.get("class"))
+            same = sum(stats.punct.get(p, 0) for sibling in parent
+                       if sibling is not node and (sibling.tag, sibling.get("class")) == kind
+                       for p in sibling.iter("p") if p.get("class") == look)
+            if same >= 3 and same >= WIDEN_SAME_SHARE * added:
+                widened = parent
+            elif added > stats.punct.get(widened, 0):
+                break
+        node = parent
+    return widened
 
 
 def _merge_siblings(best, stats: _Stats, score: float, r: Rules) -> list:

@@ -21,6 +21,7 @@ class Rules:
     paragraph_tags: frozenset[str]
     candidate_tags: frozenset[str]
     negative_substrings: re.Pattern
+    banner_substrings: re.Pattern
     negative_tokens: frozenset[str]
     weak_negative_tokens: frozenset[str]
     positive_tokens: frozenset[str]
@@ -44,11 +45,13 @@ def rules() -> Rules:
         paragraph_tags=frozenset(data["paragraph_tags"]),
         candidate_tags=frozenset(data["candidate_tags"]),
         negative_substrings=re.compile("|".join(map(re.escape, data["negative_substrings"]))),
+        banner_substrings=re.compile("|".join(map(re.escape, data["banner_substrings"]))),
         negative_tokens=frozenset(data["negative_tokens"]),
         weak_negative_tokens=frozenset(data["weak_negative_tokens"]),
         positive_tokens=frozenset(data["positive_tokens"]),
         punctuation=re.compile(f"[{re.escape(data['chinese_punctuation'])}]"
-                               f"|(?<=[\u3400-\u9fff])[{re.escape(data['ascii_punctuation_after_han'])}]"),
+                               f"|(?<=[\u3400-\u9fff])[{re.escape(data['ascii_punctuation_after_han'])}]"
+                               f"|(?<=[^\\W\\d_])[{re.escape(data['latin_punctuation'])}](?!\\S)"),
         title_separators=re.compile("|".join(map(re.escape, sorted(data["title_separators"], key=len, reverse=True)))),
         boilerplate_lines={k: (re.compile(v["pattern"], re.I), int(v["max_chars"]))
                            for k, v in data["boilerplate_lines"].items()},

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from pipelines.extract.dom import normalize_space, text_of
 from pipelines.extract.generic_rules import Rules, class_tokens
@@ -22,6 +22,7 @@ TITLE_MIN_OVERLAP = 0.8
 """A heading is confirmed by ``<title>`` when at least this share of its characters are there (sites shorten or
 reword the ``<title>``)."""
 MAX_SITE_NAME = 40
+PERMALINK_COVER = 1000.0
 HEADING_BEFORE_CHARS = 300
 """How far above the body (in characters of text) a heading still counts as the body's own headline."""
 
@@ -80,18 +81,21 @@ def strip_site(title: str, r: Rules, sites: frozenset[str] = frozenset()) -> str
     return head
 
 
-def find_title(body, page_title: str, meta: dict, r: Rules, sites: frozenset[str] = frozenset()):
+def find_title(body, page_title: str, meta: dict, r: Rules, sites: frozenset[str] = frozenset(),
+               url: str | None = None):
     """(title, the element it came from or None, whether it is only the site's name).
 
     A heading element wins when ``<title>`` or og:title confirms it: it is part of one of them, or most of its
-    characters are. Among confirmed elements the one covering most characters wins; one that is a site name never
-    does. Otherwise og:title, unless it is a site name or a mere part of ``<title>``, then ``<title>`` less its site
+    characters are; a heading that links to the page's own URL (a permalink) is confirmed above all, since on a
+    page of several posts it names the one the page is. Among confirmed elements the one covering most characters
+    wins; one that is a site name never does. Otherwise og:title, unless it is a site name or a mere part of ``<title>``, then ``<title>`` less its site
     parts, then the first ``<h1>``; when all of them are site names, ``("", None, True)``.
     """
     og_title = meta.get("og:title", "")
     stated = [t for t in (page_title, og_title) if t and _key(t) not in sites]
     references = [Counter(_SPACE.sub("", t)) for t in stated]
     squeezed = [_SPACE.sub("", t) for t in stated]
+    here = _plain_url(url) if url else None
     best, best_element, best_cover = "", None, 0.0
     for element in _title_elements(body):
         text = normalize_space(text_of(element))
@@ -106,6 +110,8 @@ def find_title(body, page_title: str, meta: dict, r: Rules, sites: frozenset[str
             cover = shared if shared >= TITLE_MIN_OVERLAP * len(plain) else 0.0
         else:
             cover = 0.0
+        if here and _links_to(element, here):
+            cover += PERMALINK_COVER
         if cover > best_cover:
             best, best_element, best_cover = text, element, cover
     if best_element is not None:
@@ -122,6 +128,20 @@ def find_title(body, page_title: str, meta: dict, r: Rules, sites: frozenset[str
         if text and _key(text) not in sites:
             return text, h1, False
     return "", None, True
+
+
+def _plain_url(url: str) -> str:
+    """A URL without scheme, fragment and trailing slash, for comparing links to the page's own."""
+    parts = urlsplit(url)
+    return f"{parts.netloc.lower()}{parts.path.rstrip('/')}{'?' + parts.query if parts.query else ''}"
+
+
+def _links_to(element, here: str) -> bool:
+    for link in element.iter("a"):
+        href = link.get("href")
+        if href and not href.startswith("#") and _plain_url(urljoin("http://" + here, href.strip())) == here:
+            return True
+    return False
 
 
 def _title_elements(body):
