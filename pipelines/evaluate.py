@@ -277,6 +277,29 @@ def extractor_named(name: str) -> tuple[str, Extractor]:
     return name, extractor
 
 
+BASELINE_NAMES = tuple(_BASELINES)
+
+
+def compare(directory: str | Path, names: Sequence[str], pairs: Sequence[Pair] | None = None) -> list[Report | str]:
+    """Score several extractors on the same pairs in one run, in the order given: a :class:`Report` each, or for
+    a baseline that is not installed a one-line note in its place (so a comparison still runs without the bench
+    extra). ``ours`` falling back to the generic extractor is scored once."""
+    pairs = load_pairs(directory) if pairs is None else pairs
+    out: list[Report | str] = []
+    labels = set()
+    for name in names:
+        try:
+            label, extractor = extractor_named(name)
+        except ImportError as exc:
+            out.append(f"{name}: not installed ({exc})")
+            continue
+        if label in labels:
+            continue
+        labels.add(label)
+        out.append(evaluate(directory, extractor, label, pairs=pairs))
+    return out
+
+
 def median_docs_per_second(directory: str | Path, extractor: Extractor, passes: int = 3,
                            pairs: Sequence[Pair] | None = None) -> float:
     """Throughput over several timed passes (the median, so one noisy pass on a shared machine does not count)."""

@@ -30,7 +30,7 @@ from pipelines.boilerplate import is_spam
 from pipelines.extract.dom import iter_lines, normalize_space, parse, text_of
 from pipelines.extract.generic_head import base_url, header_text, meta_tags, same_text
 from pipelines.extract.generic_rules import Rules, class_tokens, rules
-from pipelines.extract.title import find_title, heading_before, site_names
+from pipelines.extract.title import find_title, heading_before, says_title, site_names
 
 
 
@@ -102,9 +102,10 @@ def _extract(html, url: str | None) -> GenericResult:
     sites = site_names(body, meta, url, page_title)  # before cleaning, which drops the header's home link with the navigation
     removed = _Removed()
     stats = _Stats(body, r)
-    _clean(body, stats, r, removed)
-    stats.offset = _text_offsets(body)
-    title, title_element, site_only = find_title(body, page_title, meta, r, sites, url)
+    titled = _clean(body, stats, r, removed)
+    title, title_element, site_only = find_title(body, page_title, meta, r, sites, url, stats.total, titled)
+    if title_element is not None or site_only:  # positions matter only beside a headline element
+        stats.offset = _text_offsets(body)
     best, score = _best_candidate(body, stats, r, title_element)
     result = GenericResult(title=title, meta=meta, removed_lines=removed.lines, dropped=dict(removed.counts))
     if best is None:
@@ -230,17 +231,23 @@ class _Removed:
             self.lines.append((kind, text))
 
 
-def _clean(body, stats: _Stats, r: Rules, removed: _Removed) -> None:
-    """Drop boilerplate elements, top-down in document order: a dropped element's subtree is not visited."""
+def _clean(body, stats: _Stats, r: Rules, removed: _Removed) -> list:
+    """Drop boilerplate elements, top-down in document order: a dropped element's subtree is not visited.
+
+    Returns the kept elements whose class or id says title, in document order (headline candidates, collected
+    here because this pass reads every element's class anyway)."""
     page_punct = stats.punct.get(body, 0)
     protect = max(5, page_punct * r.protect_share)
-    doomed, headings = [], []
+    doomed, headings, titled = [], [], []
     stack = list(reversed(body))
     while stack:
         element = stack.pop()
         if not isinstance(element.tag, str):
             continue
-        kind, text = _doomed_kind(element, stats, r, protect)
+        lower, tokens = class_tokens(element)
+        kind, text = _doomed_kind(element, lower, tokens, stats, r, protect)
+        if kind is None and tokens and says_title(tokens):
+            titled.append(element)
         if kind == "comment":
             headings.append(element)
         elif kind:
@@ -255,6 +262,13 @@ def _clean(body, stats: _Stats, r: Rules, removed: _Removed) -> None:
     for element in doomed:
         stats.forget(element, r)
         _drop(element)
+    if doomed and titled:  # a comment item or link list dropped after its title-classed element was seen
+        titled = [e for e in titled if _attached(e, body)]
+    return titled
+
+
+def _attached(element, root) -> bool:
+    return any(ancestor is root for ancestor in element.iterancestors())
 
 
 COMMENT_ITEM_LEVELS = 4
@@ -289,32 +303,37 @@ def _starts_with(element, first) -> bool:
     return normalize_space(text_of(element)).startswith(head)
 
 
-def _doomed_kind(element, stats: _Stats, r: Rules, protect: float) -> tuple[str | None, str | None]:
-    """(kind, text) when an element is boilerplate by its class/id ("class" or "banner", no text) or by what it
-    says."""
-    lower, tokens = class_tokens(element)
-    if lower and r.banner_substrings.search(lower):
-        return "banner", None
-    if stats.punct.get(element, 0) >= protect:
-        return None, None
-    if element.tag in r.soft_drop_tags:
-        return element.tag, None
-    if lower and (r.negative_substrings.search(lower) or any(t in r.negative_tokens for t in tokens)):
-        if not (stats.total.get(element, 0) > 200 and any(t in r.positive_tokens for t in tokens)):
-            return "class", None
+def _doomed_kind(element, lower: str, tokens: tuple, stats: _Stats, r: Rules,
+                 protect: float) -> tuple[str | None, str | None]:
+    """(kind, text) when an element is boilerplate by its class/id (``lower``, ``tokens``: "class" or "banner",
+    no text) or by what it says. Cheapest tests first: this runs for every element of the page."""
+    if stats.punct.get(element, 0) >= protect:  # most of the page's prose: only a consent banner still goes
+        return ("banner", None) if lower and r.banner_substrings.search(lower) else (None, None)
+    tag = element.tag
+    if tag in r.soft_drop_tags:
+        return tag, None
     total = stats.total.get(element, 0)
-    if element.tag in r.inline_tags or total > r.max_boilerplate_chars or stats.inline[element] < 0.8 * total:
+    if lower and (r.negative_substrings.search(lower) or any(t in r.negative_tokens for t in tokens)):
+        if not (total > 200 and any(t in r.positive_tokens for t in tokens)):
+            return "class", None
+    if not total or tag in r.inline_tags or total > r.max_boilerplate_chars or stats.inline[element] < 0.8 * total:
         return None, None  # judged by text only when the text is its own, not that of the blocks it wraps
     text = normalize_space(text_of(element))
     return _line_kind(text, r), text
 
 
 def _line_kind(text: str, r: Rules) -> str | None:
-    """The boilerplate kind of a short block or line of text, if it is one."""
-    if not r.any_boilerplate_line.search(text):  # one search rules out most lines, which are no boilerplate
-        return None
-    for kind, (pattern, max_chars) in r.boilerplate_lines.items():
-        if len(text) <= max_chars and pattern.search(text):
+    """The boilerplate kind of a short block or line of text, if it is one. Rules are tried only on text short
+    enough for them and holding one of their required words: most lines are tried against next to none."""
+    size, lower = len(text), None
+    for kind, (pattern, max_chars, requires) in r.boilerplate_lines.items():
+        if size > max_chars:
+            continue
+        if requires:
+            lower = text.lower() if lower is None else lower
+            if not any(word in lower for word in requires):
+                continue
+        if pattern.search(text):
             return kind
     return None
 

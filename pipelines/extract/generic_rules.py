@@ -27,8 +27,7 @@ class Rules:
     positive_tokens: frozenset[str]
     punctuation: re.Pattern
     title_separators: re.Pattern
-    boilerplate_lines: dict[str, tuple[re.Pattern, int]]
-    any_boilerplate_line: re.Pattern
+    boilerplate_lines: dict[str, tuple[re.Pattern, int, tuple[str, ...]]]
     max_boilerplate_chars: int
     protect_share: float
 
@@ -53,10 +52,8 @@ def rules() -> Rules:
                                f"|(?<=[\u3400-\u9fff])[{re.escape(data['ascii_punctuation_after_han'])}]"
                                f"|(?<=[^\\W\\d_])[{re.escape(data['latin_punctuation'])}](?!\\S)"),
         title_separators=re.compile("|".join(map(re.escape, sorted(data["title_separators"], key=len, reverse=True)))),
-        boilerplate_lines={k: (re.compile(v["pattern"], re.I), int(v["max_chars"]))
+        boilerplate_lines={k: (re.compile(v["pattern"], re.I), int(v["max_chars"]), tuple(v.get("requires", ())))
                            for k, v in data["boilerplate_lines"].items()},
-        any_boilerplate_line=re.compile("|".join(f"(?:{v['pattern']})" for v in data["boilerplate_lines"].values()),
-                                        re.I),
         max_boilerplate_chars=max(int(v["max_chars"]) for v in data["boilerplate_lines"].values()),
         protect_share=float(data["protect_share"]),
     )

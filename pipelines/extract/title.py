@@ -22,6 +22,7 @@ TITLE_MIN_OVERLAP = 0.8
 """A heading is confirmed by ``<title>`` when at least this share of its characters are there (sites shorten or
 reword the ``<title>``)."""
 MAX_SITE_NAME = 40
+MAX_TITLE_CHARS = 120
 PERMALINK_COVER = 1000.0
 HEADING_BEFORE_CHARS = 300
 """How far above the body (in characters of text) a heading still counts as the body's own headline."""
@@ -46,24 +47,22 @@ def site_names(body, meta: dict, url: str | None, page_title: str = "") -> froze
         names -= stated
     home = _home_paths(url)
     for link in body.iter("a"):
-        href = (link.get("href") or "").strip()
-        if href in home or (href.startswith(("http://", "https://")) and urlsplit(href).path in ("", "/")
-                            and href.split("//", 1)[1].split("/", 1)[0] == home.get("host")):
+        href = link.get("href")
+        if href and href.strip() in home:
             text = _key(text_of(link)) or _key(" ".join(i.get("alt") or "" for i in link.iter("img")))
             if 2 <= len(text) <= MAX_SITE_NAME:
                 names.add(text)
     return frozenset(n for n in names if n)
 
 
-def _home_paths(url: str | None) -> dict:
-    """Hrefs that point at the site's home page (a dict for cheap membership tests; ``host`` is kept aside)."""
-    home = dict.fromkeys(("/", "/index.html", "/index.htm", "/index.shtml", "/index.php"))
-    if url:
-        parts = urlsplit(url)
-        home["host"] = parts.netloc
-        for root in (f"{parts.scheme}://{parts.netloc}", f"{parts.scheme}://{parts.netloc}/", f"//{parts.netloc}/"):
-            home[root] = None
-    return home
+def _home_paths(url: str | None) -> frozenset[str]:
+    """The hrefs that point at the site's home page, written out so that a link is tested by one set lookup."""
+    paths = ("/", "/index.html", "/index.htm", "/index.shtml", "/index.php")
+    if not url:
+        return frozenset(paths)
+    host = urlsplit(url).netloc
+    roots = [f"{scheme}//{host}" for scheme in ("http:", "https:", "")]
+    return frozenset(paths + tuple(roots) + tuple(root + path for root in roots for path in paths))
 
 
 def strip_site(title: str, r: Rules, sites: frozenset[str] = frozenset()) -> str:
@@ -82,32 +81,36 @@ def strip_site(title: str, r: Rules, sites: frozenset[str] = frozenset()) -> str
 
 
 def find_title(body, page_title: str, meta: dict, r: Rules, sites: frozenset[str] = frozenset(),
-               url: str | None = None):
+               url: str | None = None, totals: dict | None = None, titled: list | None = None):
     """(title, the element it came from or None, whether it is only the site's name).
 
     A heading element wins when ``<title>`` or og:title confirms it: it is part of one of them, or most of its
     characters are; a heading that links to the page's own URL (a permalink) is confirmed above all, since on a
     page of several posts it names the one the page is. Among confirmed elements the one covering most characters
     wins; one that is a site name never does. Otherwise og:title, unless it is a site name or a mere part of ``<title>``, then ``<title>`` less its site
-    parts, then the first ``<h1>``; when all of them are site names, ``("", None, True)``.
+    parts, then the first ``<h1>``; when all of them are site names, ``("", None, True)``. ``totals`` (text
+    length by element) and ``titled`` (the title-classed elements), when the caller has them, spare a pass.
     """
     og_title = meta.get("og:title", "")
     stated = [t for t in (page_title, og_title) if t and _key(t) not in sites]
-    references = [Counter(_SPACE.sub("", t)) for t in stated]
     squeezed = [_SPACE.sub("", t) for t in stated]
+    references = [(Counter(t), frozenset(t)) for t in squeezed]
     here = _plain_url(url) if url else None
     best, best_element, best_cover = "", None, 0.0
-    for element in _title_elements(body):
+    for element in _title_elements(body, titled):
+        if totals is not None and totals.get(element, 0) > MAX_TITLE_CHARS:
+            continue  # a container that only says title in its class: its text is not read
         text = normalize_space(text_of(element))
         plain = _SPACE.sub("", text)
-        if not 2 <= len(plain) <= 120 or plain.casefold() in sites:
+        if not 2 <= len(plain) <= MAX_TITLE_CHARS or plain.casefold() in sites:
             continue
         if any(plain in s for s in squeezed):
             cover = float(len(plain))
         elif len(plain) >= 6 and references:
-            chars = Counter(plain)
-            shared = max(sum((chars & ref).values()) for ref in references)
-            cover = shared if shared >= TITLE_MIN_OVERLAP * len(plain) else 0.0
+            need = TITLE_MIN_OVERLAP * len(plain)
+            shared = max((sum((Counter(plain) & chars).values()) for chars, seen in references
+                          if sum(ch in seen for ch in plain) >= need), default=0)  # the set test is an upper bound
+            cover = shared if shared >= need else 0.0
         else:
             cover = 0.0
         if here and _links_to(element, here):
@@ -144,13 +147,23 @@ def _links_to(element, here: str) -> bool:
     return False
 
 
-def _title_elements(body):
+_TITLE_WORDS = frozenset(("title", "headline", "biaoti"))
+
+
+def says_title(tokens: tuple[str, ...]) -> bool:
+    """Whether class/id tokens name a headline (``postTitle``, ``news-headline``; not ``subtitle``)."""
+    return not _TITLE_WORDS.isdisjoint(tokens)
+
+
+def _title_elements(body, titled=None):
+    """Headings, then elements whose class or id says title (``titled`` when the caller has collected them, in
+    document order, else found here)."""
     yield from body.iter("h1", "h2", "h3")
-    for element in body.iter():
-        if isinstance(element.tag, str) and element.tag not in ("h1", "h2", "h3"):
-            lower, tokens = class_tokens(element)
-            if "title" in tokens or "headline" in tokens or "biaoti" in tokens:
-                yield element
+    if titled is None:
+        titled = (e for e in body.iter() if isinstance(e.tag, str) and says_title(class_tokens(e)[1]))
+    for element in titled:
+        if element.tag not in ("h1", "h2", "h3"):
+            yield element
 
 
 def heading_before(first_node, offsets: dict, totals: dict, sites: frozenset[str]):
