@@ -1,16 +1,20 @@
-"""The generic article extractor: the body of a Chinese news page whose layout nobody described.
+"""The generic article extractor: the body of a news page whose layout nobody described, Chinese or not.
 
 It is the fallback of ``pipelines.extract.extract`` when a page has no site profile or the profile's selectors no
-longer match (a redesign). The approach is readability's, tuned for Chinese:
+longer match (a redesign). The approach is readability's, with prose told by its punctuation in any script:
 
 1. clean the DOM: drop scripts, navigation, forms of furniture, and elements whose class or id says copyright,
-   related, recommend, share, comment, hot, rank, ad… (``generic_rules.json``), and short blocks that *say*
-   责任编辑, 版权所有, 相关新闻, 上一篇… — but never an element that holds most of the page's Chinese punctuation,
-   which is the article container with an unlucky name;
-2. score paragraphs by Chinese punctuation (``，。`` mark running prose; menus and link lists have none), length and
-   link density, credit their containers and grandparents, and take the best container;
-3. merge its siblings that score well (readability's sibling merging), drop link lists inside it, and read its
-   lines, broken at block elements and ``<br>``.
+   related, recommend, share, comment, cookie, consent, newsletter, ad… (``generic_rules.json``), short blocks
+   that *say* 责任编辑, 版权所有, 相关新闻, 上一篇, "we use cookies", "Chat with us in Facebook Messenger"…, and
+   whole comment items from their `re: 标题 日期` heading on — but never an element that holds most of the page's
+   prose, which is the article container with an unlucky name (a consent banner excepted);
+2. score paragraphs by prose marks (``，。`` in Chinese, ``, .`` after a letter in English and other alphabetic
+   languages; menus and link lists have none), length and link density, credit their containers and
+   grandparents, and take the best container, favouring the one right under the headline
+   (``pipelines.extract.title`` finds it, never the site's name);
+3. widen it to the ancestor that holds the rest of a body split into repeated chunks, merge its siblings that
+   score well (readability's sibling merging), drop link lists inside it, and read its lines, broken at block
+   elements and ``<br>``.
 
 Everything is lxml and iterative: no recursion, so 10 MB of nested ``<div>`` cannot hit a recursion limit, and no
 BeautifulSoup, so a page takes milliseconds.
@@ -147,7 +151,7 @@ class _Stats:
         self.inline: dict = {}
         self.inline_punct: dict = {}
         self.offset: dict = {}
-        count = r.punctuation.findall
+        count = r.punctuation
         inline_tags = r.inline_tags
         total_of, punct_of, links_of = self.total, self.punct, self.links
         inline_of, inline_punct_of = self.inline, self.inline_punct
@@ -171,7 +175,7 @@ class _Stats:
                     inline_pun += child_punct
             if pieces:
                 own = "".join(pieces)
-                length, marks = len("".join(own.split())), len(count(own))
+                length, marks = len("".join(own.split())), count(own)
                 total, pun, inline, inline_pun = total + length, pun + marks, inline + length, inline_pun + marks
             total_of[element] = total
             punct_of[element] = pun
@@ -313,8 +317,8 @@ def _doomed_kind(element, lower: str, tokens: tuple, stats: _Stats, r: Rules,
     if tag in r.soft_drop_tags:
         return tag, None
     total = stats.total.get(element, 0)
-    if lower and (r.negative_substrings.search(lower) or any(t in r.negative_tokens for t in tokens)):
-        if not (total > 200 and any(t in r.positive_tokens for t in tokens)):
+    if lower and (not r.negative_tokens.isdisjoint(tokens) or r.negative_substrings.search(lower)):
+        if not (total > 200 and not r.positive_tokens.isdisjoint(tokens)):
             return "class", None
     if not total or tag in r.inline_tags or total > r.max_boilerplate_chars or stats.inline[element] < 0.8 * total:
         return None, None  # judged by text only when the text is its own, not that of the blocks it wraps
@@ -325,15 +329,9 @@ def _doomed_kind(element, lower: str, tokens: tuple, stats: _Stats, r: Rules,
 def _line_kind(text: str, r: Rules) -> str | None:
     """The boilerplate kind of a short block or line of text, if it is one. Rules are tried only on text short
     enough for them and holding one of their required words: most lines are tried against next to none."""
-    size, lower = len(text), None
+    size = len(text)
     for kind, (pattern, max_chars, requires) in r.boilerplate_lines.items():
-        if size > max_chars:
-            continue
-        if requires:
-            lower = text.lower() if lower is None else lower
-            if not any(word in lower for word in requires):
-                continue
-        if pattern.search(text):
+        if size <= max_chars and (requires is None or requires.search(text)) and pattern.search(text):
             return kind
     return None
 
