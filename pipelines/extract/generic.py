@@ -318,7 +318,8 @@ def _doomed_kind(element, lower: str, tokens: tuple, stats: _Stats, r: Rules,
         return tag, None
     total = stats.total.get(element, 0)
     if lower and (not r.negative_tokens.isdisjoint(tokens) or r.negative_substrings.search(lower)):
-        if not (total > 200 and not r.positive_tokens.isdisjoint(tokens)):
+        if not ((total > 200 and not r.positive_tokens.isdisjoint(tokens))
+                or element.get("itemprop") in ARTICLE_BODY_ITEMPROPS):
             return "class", None
     if not total or tag in r.inline_tags or total > r.max_boilerplate_chars or stats.inline[element] < 0.8 * total:
         return None, None  # judged by text only when the text is its own, not that of the blocks it wraps
@@ -376,6 +377,10 @@ def _class_weight(element, r: Rules) -> float:
     return weight
 
 
+ARTICLE_BODY_ITEMPROPS = frozenset({"articleBody", "articlebody"})
+ARTICLE_BODY_BONUS = 25.0
+"""schema.org's ``itemprop="articleBody"``, which news CMSs write on the body container: as strong a hint as a
+class that says content."""
 _TAG_BONUS = {"div": 5.0, "article": 10.0, "section": 3.0, "td": 3.0, "pre": 3.0, "blockquote": 3.0, "main": 5.0}
 
 
@@ -413,7 +418,8 @@ def _scores(body, stats: _Stats, r: Rules) -> dict:
         if element is None or element not in stats.total:
             return
         if element not in scores:
-            scores[element] = _TAG_BONUS.get(element.tag, 0.0) + _class_weight(element, r)
+            scores[element] = _TAG_BONUS.get(element.tag, 0.0) + _class_weight(element, r) + (
+                ARTICLE_BODY_BONUS if element.get("itemprop") in ARTICLE_BODY_ITEMPROPS else 0.0)
         scores[element] += amount
 
     for element in body.iter():
