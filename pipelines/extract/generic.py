@@ -151,7 +151,7 @@ class _Stats:
         self.inline: dict = {}
         self.inline_punct: dict = {}
         self.offset: dict = {}
-        count = r.punctuation
+        chinese, other, in_context = r.chinese_marks.findall, r.other_mark.search, r.marks_in_context.findall
         inline_tags = r.inline_tags
         total_of, punct_of, links_of = self.total, self.punct, self.links
         inline_of, inline_punct_of = self.inline, self.inline_punct
@@ -175,7 +175,10 @@ class _Stats:
                     inline_pun += child_punct
             if pieces:
                 own = "".join(pieces)
-                length, marks = len("".join(own.split())), count(own)
+                marks = len(chinese(own))  # prose marks (generic_rules._punctuation)
+                if other(own):
+                    marks += len(in_context(own))
+                length = len("".join(own.split()))
                 total, pun, inline, inline_pun = total + length, pun + marks, inline + length, inline_pun + marks
             total_of[element] = total
             punct_of[element] = pun

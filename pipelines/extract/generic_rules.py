@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -26,7 +25,9 @@ class Rules:
     negative_tokens: frozenset[str]
     weak_negative_tokens: frozenset[str]
     positive_tokens: frozenset[str]
-    punctuation: Callable[[str], int]
+    chinese_marks: re.Pattern
+    other_mark: re.Pattern
+    marks_in_context: re.Pattern
     title_separators: re.Pattern
     boilerplate_lines: dict[str, tuple[re.Pattern, int, re.Pattern | None]]
     max_boilerplate_chars: int
@@ -37,6 +38,7 @@ class Rules:
 def rules() -> Rules:
     """The rules, compiled once per process."""
     data = json.loads(RULES_PATH.read_text(encoding="utf-8"))
+    chinese_marks, other_mark, marks_in_context = _punctuation(data)
     return Rules(
         drop_tags=tuple(data["drop_tags"]),
         unwrap_tags=tuple(data["unwrap_tags"]),
@@ -49,7 +51,9 @@ def rules() -> Rules:
         negative_tokens=frozenset(data["negative_tokens"]),
         weak_negative_tokens=frozenset(data["weak_negative_tokens"]),
         positive_tokens=frozenset(data["positive_tokens"]),
-        punctuation=_punctuation_counter(data),
+        chinese_marks=chinese_marks,
+        other_mark=other_mark,
+        marks_in_context=marks_in_context,
         title_separators=re.compile("|".join(map(re.escape, sorted(data["title_separators"], key=len, reverse=True)))),
         boilerplate_lines={k: (re.compile(v["pattern"], re.I), int(v["max_chars"]),
                                re.compile("|".join(map(re.escape, v["requires"])), re.I) if v.get("requires") else None)
@@ -59,22 +63,16 @@ def rules() -> Rules:
     )
 
 
-def _punctuation_counter(data: dict) -> Callable[[str], int]:
-    """How many prose marks a text holds: Chinese marks anywhere, ASCII ones right after a Han character, Latin
-    (and Arabic, Devanagari, Burmese) sentence marks after a letter and before a space. The context rules are
-    tried only on text holding such a mark at all, which most Chinese text does not: that halves the cost of this
-    count, made for every text node of every page."""
-    chinese = re.compile(f"[{re.escape(data['chinese_punctuation'])}]").findall
+def _punctuation(data: dict) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """(Chinese marks, any other mark, other marks in their context): prose marks are Chinese marks anywhere,
+    ASCII ones right after a Han character, Latin (and Arabic, Devanagari, Burmese) sentence marks after a letter
+    and before a space. The context rules are tried only on text holding such a mark at all, which most Chinese
+    text does not: that halves the cost of this count, made for every text node of every page."""
     marks = set(data["ascii_punctuation_after_han"]) | set(data["latin_punctuation"])
-    has_mark = re.compile(f"[{re.escape(''.join(sorted(marks)))}]").search
-    in_context = re.compile(f"(?<=[\u3400-\u9fff])[{re.escape(data['ascii_punctuation_after_han'])}]"
-                            f"|(?<=[^\\W\\d_])[{re.escape(data['latin_punctuation'])}](?!\\S)").findall
-
-    def count(text: str) -> int:
-        found = len(chinese(text))
-        return found + len(in_context(text)) if has_mark(text) else found
-
-    return count
+    return (re.compile(f"[{re.escape(data['chinese_punctuation'])}]"),
+            re.compile(f"[{re.escape(''.join(sorted(marks)))}]"),
+            re.compile(f"(?<=[\u3400-\u9fff])[{re.escape(data['ascii_punctuation_after_han'])}]"
+                       f"|(?<=[^\\W\\d_])[{re.escape(data['latin_punctuation'])}](?!\\S)"))
 
 
 _CAMEL = re.compile(r"([a-z])([A-Z])")
