@@ -12,6 +12,7 @@ trafilatura) are scored by the very same code as ours.
 
 from __future__ import annotations
 
+import gzip
 import html as htmllib
 import importlib
 import re
@@ -138,15 +139,18 @@ def parse_reference(text: str) -> tuple[str, list[str]]:
 
 
 def load_pairs(directory: str | Path) -> list[Pair]:
-    """The (html, reference) pairs of a directory, sorted by name; files without a partner are ignored."""
+    """The (html, reference) pairs of a directory, sorted by name; files without a partner are ignored. A page
+    stored gzipped (``html/NAME.gz``, large pages kept in the repository) pairs with ``reference/NAME``."""
     root = Path(directory)
     pairs = []
     for page in sorted((root / "html").glob("*")):
-        reference = root / "reference" / page.name
+        name = page.name[:-3] if page.name.endswith(".gz") else page.name
+        reference = root / "reference" / name
         if not page.is_file() or not reference.is_file():
             continue
         title, body = parse_reference(reference.read_text(encoding="utf-8", errors="replace"))
-        pairs.append(Pair(page.name, page.read_bytes(), title, body))
+        data = page.read_bytes()
+        pairs.append(Pair(name, gzip.decompress(data) if page.name.endswith(".gz") else data, title, body))
     return pairs
 
 
@@ -271,6 +275,29 @@ def extractor_named(name: str) -> tuple[str, Extractor]:
     module, extractor = _BASELINES[name]
     importlib.import_module(module)
     return name, extractor
+
+
+BASELINE_NAMES = tuple(_BASELINES)
+
+
+def compare(directory: str | Path, names: Sequence[str], pairs: Sequence[Pair] | None = None) -> list[Report | str]:
+    """Score several extractors on the same pairs in one run, in the order given: a :class:`Report` each, or for
+    a baseline that is not installed a one-line note in its place (so a comparison still runs without the bench
+    extra). ``ours`` falling back to the generic extractor is scored once."""
+    pairs = load_pairs(directory) if pairs is None else pairs
+    out: list[Report | str] = []
+    labels = set()
+    for name in names:
+        try:
+            label, extractor = extractor_named(name)
+        except ImportError as exc:
+            out.append(f"{name}: not installed ({exc})")
+            continue
+        if label in labels:
+            continue
+        labels.add(label)
+        out.append(evaluate(directory, extractor, label, pairs=pairs))
+    return out
 
 
 def median_docs_per_second(directory: str | Path, extractor: Extractor, passes: int = 3,

@@ -88,3 +88,39 @@ def test_readability_scores_like_its_published_figure(daniel_dir):
     """The scoring reproduces the published per-document char F1 of readability-lxml (0.911) on the same pages."""
     report = evaluate.evaluate(daniel_dir, evaluate.readability_extractor, "readability")
     assert report.f1 == pytest.approx(0.911, abs=0.005)
+
+
+def test_cli_baselines_side_by_side(pairs_dir):
+    """--baselines scores readability and trafilatura beside ours in the same run; one that is not installed is
+    a note, not a failure."""
+    result = CliRunner().invoke(eval_group, ["extraction", str(pairs_dir), "--extractor", "generic", "--baselines"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    header = next(line for line in lines if line.split() and line.split()[0] == "generic")
+    f1 = next(line for line in lines if line.startswith("char F1")).split()[2:]
+    title = next(line for line in lines if line.startswith("title accuracy")).split()[2:]
+    assert len(f1) == len(title) == len(header.split()) and f1[0] == "1.0000" and title[0] == "1.0000"
+    for baseline in evaluate.BASELINE_NAMES:
+        assert baseline in header.split() or f"{baseline}: not installed" in result.output
+
+
+def test_cli_baselines_json(pairs_dir):
+    result = CliRunner().invoke(eval_group, ["extraction", str(pairs_dir), "--extractor", "generic", "--baselines",
+                                             "--format", "json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload[0]["extractor"] == "generic" and payload[0]["f1"] == 1.0 and payload[0]["title_accuracy"] == 1.0
+    assert len(payload) == 1 + len(evaluate.BASELINE_NAMES)
+
+
+def test_gzipped_pages_pair_with_their_reference(tmp_path):
+    import gzip
+
+    (tmp_path / "html").mkdir()
+    (tmp_path / "reference").mkdir()
+    page = "<html><body><h1>新桥通车</h1><p>新桥今天正式通车，市民出行更方便了。</p></body></html>".encode()
+    (tmp_path / "html" / "a.html.gz").write_bytes(gzip.compress(page))
+    (tmp_path / "reference" / "a.html").write_text("<p>新桥通车</p><p>新桥今天正式通车，市民出行更方便了。</p>",
+                                                    encoding="utf-8")
+    [pair] = evaluate.load_pairs(tmp_path)
+    assert pair.name == "a.html" and pair.html == page and pair.body == ["新桥今天正式通车，市民出行更方便了。"]

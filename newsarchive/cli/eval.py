@@ -37,6 +37,27 @@ def _table(report: evaluate.Report, worst: int) -> str:
     return "\n".join(lines)
 
 
+_COLUMNS = (("char precision", "precision", "{:.4f}"), ("char recall", "recall", "{:.4f}"), ("char F1", "f1", "{:.4f}"),
+            ("title accuracy", "title_accuracy", "{:.4f}"), ("empty outputs", "empty", "{}"), ("errors", "errors", "{}"),
+            ("docs/s", "docs_per_s", "{:.1f}"))
+
+
+def _side_by_side(reports: list, documents: int) -> str:
+    """Several extractors' scores on the same pages, one column each (ours first, then the baselines)."""
+    scored = [r.summary() for r in reports if isinstance(r, evaluate.Report)]
+    heads = [s["extractor"].split(" (")[0] for s in scored]
+    width = max([12] + [len(h) + 2 for h in heads])
+    lines = [f"documents       {documents}", f"extractors      {', '.join(s['extractor'] for s in scored)}",
+             f"{'':16}" + "".join(f"{h:>{width}}" for h in heads)]
+    for label, key, fmt in _COLUMNS:
+        lines.append(f"{label:16}" + "".join(f"{fmt.format(s[key]):>{width}}" for s in scored))
+    for s in scored:
+        leaks = ", ".join(f"{k} {v}" for k, v in s["leaks"].items()) or "none"
+        lines.append(f"leaks of {s['extractor']}: {leaks}")
+    lines.extend(r for r in reports if isinstance(r, str))
+    return "\n".join(lines)
+
+
 def _fail(message: str) -> None:
     """A usage problem: one line on stderr and exit status 2."""
     click.echo(f"newsarchive eval extraction: {message}", err=True)
@@ -53,14 +74,27 @@ def eval_group():
 @click.option("--extractor", "name", type=click.Choice(list(evaluate.EXTRACTOR_NAMES)),
               default="ours", show_default=True,
               help="ours = the full cleaning path (clean_page) when it runs, else the generic extractor.")
+@click.option("--baselines", is_flag=True,
+              help="Also score readability-lxml and trafilatura on the same pages in the same run and show them "
+                   "side by side (a baseline that is not installed is noted, not fatal).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--show-worst", "worst", type=click.IntRange(min=0), default=0, help="List the N lowest-F1 pages.")
-def extraction(directory: Path, name: str, fmt: str, worst: int):
+def extraction(directory: Path, name: str, baselines: bool, fmt: str, worst: int):
     """Character precision/recall/F1 (per-document average), title accuracy, boilerplate leaks by kind, empty
-    outputs, errors and docs/s over DIRECTORY/html/NAME + DIRECTORY/reference/NAME pairs."""
+    outputs, errors and docs/s over DIRECTORY/html/NAME + DIRECTORY/reference/NAME pairs (NAME.gz pages are
+    read gzipped)."""
     pairs = evaluate.load_pairs(directory) if directory.is_dir() else []
     if not pairs:
         _fail(f"no html/NAME + reference/NAME pairs in {directory}")
+    if baselines:
+        names = [name] + [b for b in evaluate.BASELINE_NAMES if b != name]
+        reports = evaluate.compare(directory, names, pairs=pairs)
+        if fmt == "json":
+            click.echo(json.dumps([r.summary() if isinstance(r, evaluate.Report) else {"note": r} for r in reports],
+                                  ensure_ascii=False, indent=2))
+        else:
+            click.echo(_side_by_side(reports, len(pairs)))
+        return
     try:
         label, extractor = evaluate.extractor_named(name)
     except ImportError as exc:

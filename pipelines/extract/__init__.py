@@ -93,15 +93,15 @@ def extract(html: str | bytes, url: str | None, profile=None) -> Extracted:
     root, reason = parse(html)
     if root is None:
         return Extracted(extractor="none", page_kind="empty", reason=reason)
-    meta = meta_tags(root)
     found = extract_profiled(root, url, profile) if profile is not None else None
     if found is not None:
+        meta = meta_tags(root)
         result = Extracted(meta=meta, **found)
         result.title = result.title or _head_title(root, meta, profile)
-    else:
+    else:  # the generic extractor reads the same meta tags from its copy of the tree
         generic = extract_generic(root, url)
         result = Extracted(title=generic.title or None, paragraphs=generic.paragraphs, images=generic.images,
-                           header_text=generic.header_text or None, meta=generic.meta or meta,
+                           header_text=generic.header_text or None, meta=generic.meta or meta_tags(root),
                            breadcrumb=_breadcrumb(root) if _may_say_location(html) else [],
                            aside=[text for _, text in generic.removed_lines],
                            extractor="generic", reason=generic.reason,

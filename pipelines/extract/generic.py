@@ -1,16 +1,20 @@
-"""The generic article extractor: the body of a Chinese news page whose layout nobody described.
+"""The generic article extractor: the body of a news page whose layout nobody described, Chinese or not.
 
 It is the fallback of ``pipelines.extract.extract`` when a page has no site profile or the profile's selectors no
-longer match (a redesign). The approach is readability's, tuned for Chinese:
+longer match (a redesign). The approach is readability's, with prose told by its punctuation in any script:
 
 1. clean the DOM: drop scripts, navigation, forms of furniture, and elements whose class or id says copyright,
-   related, recommend, share, comment, hot, rank, ad… (``generic_rules.json``), and short blocks that *say*
-   责任编辑, 版权所有, 相关新闻, 上一篇… — but never an element that holds most of the page's Chinese punctuation,
-   which is the article container with an unlucky name;
-2. score paragraphs by Chinese punctuation (``，。`` mark running prose; menus and link lists have none), length and
-   link density, credit their containers and grandparents, and take the best container;
-3. merge its siblings that score well (readability's sibling merging), drop link lists inside it, and read its
-   lines, broken at block elements and ``<br>``.
+   related, recommend, share, comment, cookie, consent, newsletter, ad… (``generic_rules.json``), short blocks
+   that *say* 责任编辑, 版权所有, 相关新闻, 上一篇, "we use cookies", "Chat with us in Facebook Messenger"…, and
+   whole comment items from their `re: 标题 日期` heading on — but never an element that holds most of the page's
+   prose, which is the article container with an unlucky name (a consent banner excepted);
+2. score paragraphs by prose marks (``，。`` in Chinese, ``, .`` after a letter in English and other alphabetic
+   languages; menus and link lists have none), length and link density, credit their containers and
+   grandparents, and take the best container, favouring the one right under the headline
+   (``pipelines.extract.title`` finds it, never the site's name);
+3. widen it to the ancestor that holds the rest of a body split into repeated chunks, merge its siblings that
+   score well (readability's sibling merging), drop link lists inside it, and read its lines, broken at block
+   elements and ``<br>``.
 
 Everything is lxml and iterative: no recursion, so 10 MB of nested ``<div>`` cannot hit a recursion limit, and no
 BeautifulSoup, so a page takes milliseconds.
@@ -28,8 +32,9 @@ from lxml import etree
 
 from pipelines.boilerplate import is_spam
 from pipelines.extract.dom import css_path, iter_lines, normalize_space, parse, text_of
-from pipelines.extract.generic_head import base_url, find_title, header_text, meta_tags, same_text
+from pipelines.extract.generic_head import base_url, header_text, meta_tags, same_text
 from pipelines.extract.generic_rules import Rules, class_tokens, rules
+from pipelines.extract.title import find_title, heading_before, says_title, site_names
 
 
 
@@ -37,8 +42,9 @@ from pipelines.extract.generic_rules import Rules, class_tokens, rules
 class GenericResult:
     """What the generic extractor found on one page.
 
-    - ``title``: the headline (an ``<h1>``/title-classed element confirmed by ``<title>``, else ``og:title``, else
-      ``<title>`` less the site suffix).
+    - ``title``: the headline (``pipelines.extract.title``: an ``<h1>``/title-classed element confirmed by
+      ``<title>``, else ``og:title``, else ``<title>`` less its site parts, never the site's name; on a page that
+      names only its site, the heading right above the body).
     - ``paragraphs``: the body, one entry per block or ``<br>``-separated line, whitespace normalised, the headline
       itself not repeated.
     - ``images``: absolute URLs (when ``url`` or ``<base>`` allows) of the images inside the chosen body.
@@ -101,18 +107,25 @@ def _extract(html, url: str | None) -> GenericResult:
     body = root.find("body")
     if body is None:
         body = root
+    sites = site_names(body, meta, url, page_title)  # before cleaning, which drops the header's home link with the navigation
     removed = _Removed()
     stats = _Stats(body, r)
-    _clean(body, stats, r, removed)
-    stats.offset = _text_offsets(body)
-    title, title_element = find_title(body, page_title, meta, r)
+    titled = _clean(body, stats, r, removed)
+    title, title_element, site_only = find_title(body, page_title, meta, r, sites, url, stats.total, titled)
+    if title_element is not None or site_only:  # positions matter only beside a headline element
+        stats.offset = _text_offsets(body)
     best, score = _best_candidate(body, stats, r, title_element)
     result = GenericResult(title=title, meta=meta, removed_lines=removed.lines, dropped=dict(removed.counts),
                            title_css=css_path(title_element), body_css=css_path(best))
     if best is None:
         result.reason = "no text block found" if stats.length(body) else "no text"
         return result
+    best = _widen(best, body, stats)
     nodes = _merge_siblings(best, stats, score, r)
+    if site_only:  # the page names only its site (a blog): the heading right above the body is the post's
+        heading, element = heading_before(nodes[0], stats.offset, stats.total, sites)
+        if element is not None:
+            result.title, title, title_element = heading, heading, element
     skip = _inner_boilerplate(nodes, stats, r, removed)
     lines = [line for line in iter_lines(nodes, skip) if not _boilerplate_kind(line, r, removed)]
     if lines and title and same_text(lines[0], title):
@@ -143,7 +156,7 @@ class _Stats:
         self.inline: dict = {}
         self.inline_punct: dict = {}
         self.offset: dict = {}
-        count = r.punctuation.findall
+        chinese, other, in_context = r.chinese_marks.findall, r.other_mark.search, r.marks_in_context.findall
         inline_tags = r.inline_tags
         total_of, punct_of, links_of = self.total, self.punct, self.links
         inline_of, inline_punct_of = self.inline, self.inline_punct
@@ -167,7 +180,10 @@ class _Stats:
                     inline_pun += child_punct
             if pieces:
                 own = "".join(pieces)
-                length, marks = len("".join(own.split())), len(count(own))
+                marks = len(chinese(own))  # prose marks (generic_rules._punctuation)
+                if other(own):
+                    marks += len(in_context(own))
+                length = len("".join(own.split()))
                 total, pun, inline, inline_pun = total + length, pun + marks, inline + length, inline_pun + marks
             total_of[element] = total
             punct_of[element] = pun
@@ -227,52 +243,104 @@ class _Removed:
             self.lines.append((kind, text))
 
 
-def _clean(body, stats: _Stats, r: Rules, removed: _Removed) -> None:
-    """Drop boilerplate elements, top-down in document order: a dropped element's subtree is not visited."""
+def _clean(body, stats: _Stats, r: Rules, removed: _Removed) -> list:
+    """Drop boilerplate elements, top-down in document order: a dropped element's subtree is not visited.
+
+    Returns the kept elements whose class or id says title, in document order (headline candidates, collected
+    here because this pass reads every element's class anyway)."""
     page_punct = stats.punct.get(body, 0)
     protect = max(5, page_punct * r.protect_share)
-    doomed = []
+    doomed, headings, titled = [], [], []
     stack = list(reversed(body))
     while stack:
         element = stack.pop()
         if not isinstance(element.tag, str):
             continue
-        kind, text = _doomed_kind(element, stats, r, protect)
-        if kind:
+        lower, tokens = class_tokens(element)
+        kind, text = _doomed_kind(element, lower, tokens, stats, r, protect)
+        if kind is None and tokens and says_title(tokens):
+            titled.append(element)
+        if kind == "comment":
+            headings.append(element)
+        elif kind:
             removed.note(kind, text)
             doomed.append(element)
             if kind == "related":
                 doomed.extend(_following_link_lists(element, stats, removed))
             continue
         stack.extend(reversed(element))
+    if headings:
+        doomed.extend(_comment_items(headings, doomed, removed))
     for element in doomed:
         stats.forget(element, r)
         _drop(element)
+    if doomed and titled:  # a comment item or link list dropped after its title-classed element was seen
+        titled = [e for e in titled if _attached(e, body)]
+    return titled
 
 
-def _doomed_kind(element, stats: _Stats, r: Rules, protect: float) -> tuple[str | None, str | None]:
-    """(kind, text) when an element is boilerplate by its class/id ("class", no text) or by what it says."""
-    if stats.punct.get(element, 0) >= protect:
-        return None, None
-    if element.tag in r.soft_drop_tags:
-        return element.tag, None
-    lower, tokens = class_tokens(element)
-    if lower and (r.negative_substrings.search(lower) or any(t in r.negative_tokens for t in tokens)):
-        if not (stats.total.get(element, 0) > 200 and any(t in r.positive_tokens for t in tokens)):
-            return "class", None
+def _attached(element, root) -> bool:
+    return any(ancestor is root for ancestor in element.iterancestors())
+
+
+COMMENT_ITEM_LEVELS = 4
+
+
+def _comment_items(headings: list, doomed: list, removed: _Removed) -> list:
+    """The comment items that comment headings open: from each heading, the highest ancestor (a few levels at
+    most) that starts with the heading and holds no other one, i.e. the heading with the comment's text, never the
+    thread or the post. Items inside an element already dropped are not counted twice."""
+    holders: Counter = Counter()
+    for heading in headings:
+        holders.update(heading.iterancestors())
+    gone = set(doomed)
+    items = []
+    for heading in headings:
+        item = heading
+        for _ in range(COMMENT_ITEM_LEVELS):
+            parent = item.getparent()
+            if parent is None or holders[parent] > 1 or not _starts_with(parent, heading):
+                break
+            item = parent
+        if not gone.intersection(item.iterancestors()) and item not in gone:
+            gone.add(item)
+            items.append(item)
+            removed.note("comment", normalize_space(text_of(heading)))
+    return items
+
+
+def _starts_with(element, first) -> bool:
+    """Whether ``element``'s text begins with that of ``first``, one of its descendants."""
+    head = normalize_space(text_of(first))[:20]
+    return normalize_space(text_of(element)).startswith(head)
+
+
+def _doomed_kind(element, lower: str, tokens: tuple, stats: _Stats, r: Rules,
+                 protect: float) -> tuple[str | None, str | None]:
+    """(kind, text) when an element is boilerplate by its class/id (``lower``, ``tokens``: "class" or "banner",
+    no text) or by what it says. Cheapest tests first: this runs for every element of the page."""
+    if stats.punct.get(element, 0) >= protect:  # most of the page's prose: only a consent banner still goes
+        return ("banner", None) if lower and r.banner_substrings.search(lower) else (None, None)
+    tag = element.tag
+    if tag in r.soft_drop_tags:
+        return tag, None
     total = stats.total.get(element, 0)
-    if element.tag in r.inline_tags or total > r.max_boilerplate_chars or stats.inline[element] < 0.8 * total:
+    if lower and (not r.negative_tokens.isdisjoint(tokens) or r.negative_substrings.search(lower)):
+        if not ((total > 200 and not r.positive_tokens.isdisjoint(tokens))
+                or element.get("itemprop") in ARTICLE_BODY_ITEMPROPS):
+            return "class", None
+    if not total or tag in r.inline_tags or total > r.max_boilerplate_chars or stats.inline[element] < 0.8 * total:
         return None, None  # judged by text only when the text is its own, not that of the blocks it wraps
     text = normalize_space(text_of(element))
     return _line_kind(text, r), text
 
 
 def _line_kind(text: str, r: Rules) -> str | None:
-    """The boilerplate kind of a short block or line of text, if it is one."""
-    if not r.any_boilerplate_line.search(text):  # one search rules out most lines, which are no boilerplate
-        return None
-    for kind, (pattern, max_chars) in r.boilerplate_lines.items():
-        if len(text) <= max_chars and pattern.search(text):
+    """The boilerplate kind of a short block or line of text, if it is one. Rules are tried only on text short
+    enough for them and holding one of their required words: most lines are tried against next to none."""
+    size = len(text)
+    for kind, (pattern, max_chars, requires) in r.boilerplate_lines.items():
+        if size <= max_chars and (requires is None or requires.search(text)) and pattern.search(text):
             return kind
     return None
 
@@ -317,6 +385,10 @@ def _class_weight(element, r: Rules) -> float:
     return weight
 
 
+ARTICLE_BODY_ITEMPROPS = frozenset({"articleBody", "articlebody"})
+ARTICLE_BODY_BONUS = 25.0
+"""schema.org's ``itemprop="articleBody"``, which news CMSs write on the body container: as strong a hint as a
+class that says content."""
 _TAG_BONUS = {"div": 5.0, "article": 10.0, "section": 3.0, "td": 3.0, "pre": 3.0, "blockquote": 3.0, "main": 5.0}
 
 
@@ -354,7 +426,8 @@ def _scores(body, stats: _Stats, r: Rules) -> dict:
         if element is None or element not in stats.total:
             return
         if element not in scores:
-            scores[element] = _TAG_BONUS.get(element.tag, 0.0) + _class_weight(element, r)
+            scores[element] = _TAG_BONUS.get(element.tag, 0.0) + _class_weight(element, r) + (
+                ARTICLE_BODY_BONUS if element.get("itemprop") in ARTICLE_BODY_ITEMPROPS else 0.0)
         scores[element] += amount
 
     for element in body.iter():
@@ -376,6 +449,43 @@ def _scores(body, stats: _Stats, r: Rules) -> dict:
             credit(element, value)
             credit(element.getparent(), value / 2)
     return scores
+
+
+WIDEN_LEVELS = 6
+WIDEN_SAME_SHARE = 0.6
+
+
+def _widen(best, body, stats: _Stats):
+    """The ancestor that holds the rest of a body split into chunks (ad slots or a paywall between them).
+
+    The paragraphs of the best container have a look (tag and class). Climbing from it, an ancestor whose other
+    children repeat the path's own container (same tag and class) and hold paragraphs of that look for most of
+    what they add holds more of the same article; wrappers that add little are climbed through, and the climb
+    stops where the page adds more other prose than the body has (teasers, comments)."""
+    looks: Counter = Counter()
+    for child in best:
+        if child.tag == "p":
+            looks[child.get("class")] += stats.punct.get(child, 0)
+    if not looks:
+        return best
+    look, _ = looks.most_common(1)[0]
+    widened = node = best
+    for _ in range(WIDEN_LEVELS):
+        parent = node.getparent()
+        if parent is None or parent is body:
+            break
+        added = stats.punct.get(parent, 0) - stats.punct.get(widened, 0)
+        if added > 0:
+            kind = (node.tag, node.get("class"))
+            same = sum(stats.punct.get(p, 0) for sibling in parent
+                       if sibling is not node and (sibling.tag, sibling.get("class")) == kind
+                       for p in sibling.iter("p") if p.get("class") == look)
+            if same >= 3 and same >= WIDEN_SAME_SHARE * added:
+                widened = parent
+            elif added > stats.punct.get(widened, 0):
+                break
+        node = parent
+    return widened
 
 
 def _merge_siblings(best, stats: _Stats, score: float, r: Rules) -> list:
