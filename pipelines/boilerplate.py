@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from pipelines.metadata import join_names, parse_labels, section_from_crumbs
+from pipelines.metadata import byline, date_line, editor_name, join_names, parse_labels, section_from_crumbs
 
 RULES_PATH = Path(__file__).with_name("boilerplate_rules.json")
 _NAME_FIELDS = ("author", "editor")
@@ -115,20 +115,27 @@ def _is_spam(line: str, rules: Rules) -> bool:
 
 
 def _labelled(line: str) -> tuple[str, dict] | None:
-    """A 来源/作者/编辑/发布时间 line: its kind and the fields it states."""
+    """A 来源/作者/编辑/发布时间 line, a dated line (`发表于 2005-9-15 11:46:00`, `2005-04-05 06:40更新`) or a byline
+    without labels (`本报记者 邓红阳`, `記者陳鈞凱／台北報導`): its kind and the fields it states."""
     labels = parse_labels(line)
     if not labels:
-        return None
+        dated = date_line(line)
+        if dated:
+            return "meta_line", dated
+        named = byline(line)
+        return ("byline", {"author": "、".join(named[0])}) if named else None
     fields: dict = {}
-    authors = join_names(" ".join(lab.value for lab in labels if lab.field == "author"))
+    authors = join_names([lab.value for lab in labels if lab.field == "author"])
     if authors:
         fields["author"] = authors
     for lab in labels:
-        if lab.field in ("editor", "source", "published_at"):
-            fields.setdefault(lab.field, join_names(lab.value) if lab.field == "editor" else lab.value)
+        if lab.field in ("editor", "source", "published_at", "updated_at"):
+            value = editor_name(lab.value) if lab.field == "editor" else lab.value
+            if value:
+                fields.setdefault(lab.field, value)
     kinds = {lab.field for lab in labels}
-    if kinds & {"published_at", "source"}:
-        kind = "meta_line" if "published_at" in kinds or len(kinds) > 1 else "source_line"
+    if kinds & {"published_at", "updated_at", "source"}:
+        kind = "meta_line" if kinds & {"published_at", "updated_at"} or len(kinds) > 1 else "source_line"
     elif kinds <= {"editor"}:
         kind = "editor_line"
     else:
