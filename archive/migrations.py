@@ -150,3 +150,10 @@ def m006_failure_lookup(db: Database) -> None:
     """Issue 6: the spider asks, for every listed article the archive lacks, whether it already failed or was
     skipped (a video page, a dead link), so that it gives up on them instead of fetching them every run."""
     db.execute("CREATE INDEX IF NOT EXISTS failures_url_stage ON failures(url_or_path, stage)")
+
+
+@migrations()
+def m007_updated_at(db: Database) -> None:
+    """Issue 11: the update time a page shows beside its publication time (`最后更新`, ``dateModified``)."""
+    for table in ("articles", "article_versions"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN updated_at TEXT")
