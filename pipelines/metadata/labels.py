@@ -16,8 +16,8 @@ from pipelines.metadata.people import split_names
 # Label -> the field it fills. Longer labels first in the regex, so 责任编辑 wins over 编辑.
 LABELS: dict[str, str] = {
     **dict.fromkeys(["责任编辑", "責任編輯", "值班编辑", "责编", "責編", "編輯", "编辑", "网络编辑", "本文编辑"], "editor"),
-    **dict.fromkeys(["作者", "記者", "记者", "实习生", "实习记者", "撰稿", "撰文", "文字"], "author"),
-    **dict.fromkeys(["通讯员", "摄影", "摄像", "图源", "图片来源", "剪辑", "制图"], "contributor"),
+    **dict.fromkeys(["作者", "記者", "记者", "实习生", "實習生", "实习记者", "撰稿", "撰文", "文字"], "author"),
+    **dict.fromkeys(["通讯员", "通訊員", "译者", "譯者", "翻译", "摄影", "摄像", "图源", "图片来源", "剪辑", "制图"], "contributor"),
     **dict.fromkeys(["来源", "來源", "稿源", "稿件来源", "文章来源", "信息来源", "出处", "出自", "本文来源", "本文來源",
                      "新闻来源", "消息来源", "转载自", "轉載自", "摘自"], "source"),
     **dict.fromkeys(["发布时间", "發佈時間", "发布日期", "發布日期", "发表时间", "發表時間", "发稿时间", "时间", "時間",
@@ -110,17 +110,42 @@ def label_value(text: str | None, field: str) -> str | None:
     if not text:
         return None
     matches = list(LABEL_RE.finditer(text))
+    values = []
     for i, match in enumerate(matches):
         if LABELS[match.group("label")] == field and (match.group("colon") or field in NAME_FIELDS):
             end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-            value = _header_field_value(field, text[match.end():end].strip(VALUE_TRIM))
-            if value:
+            value = _header_field_value(field, trim(text[match.end():end]))
+            if value and field not in NAME_FIELDS:
                 return value
-    return None
+            if value:  # `记者 李一 王二 通讯员 张三`: every name label of the run, in page order
+                values.append(value)
+        elif values and LABELS[match.group("label")] not in NAME_FIELDS:
+            break
+    return " ".join(values) or None
 
 
-_NOT_A_NAME = re.compile(r"[\d【】\[\]:：︰|｜]|^[^·]{13,}$")
+_NOT_A_NAME = re.compile(r"[\d【】\[\]:：︰|｜]|^[^·A-Za-z]{13,}$")
 _TOKEN_SPLIT = re.compile(r"(?<![A-Za-z])\s+|\s+(?![A-Za-z(（])|[、，,；;/／]+")
+
+
+def trim(value: str) -> str:
+    """A value without the separators and brackets around it, but a bracket pair it holds stays
+    (`周思博 (Joel Spolsky)`)."""
+    value = value.strip(_SEPARATORS)
+    while value:
+        opened, closed = len(OPENERS.findall(value)), len(CLOSERS.findall(value))
+        if value[0] in _CLOSE or value[-1] in _OPEN or (value[0] in _OPEN and opened > closed):
+            value = value[1:] if value[0] in _CLOSE or (value[0] in _OPEN and opened > closed) else value[:-1]
+        elif value[-1] in _CLOSE and (closed > opened or (opened == closed == 1 and value[0] in _OPEN)):
+            value = value[1:-1] if closed == opened else value[:-1]
+        else:
+            break
+        value = value.strip(_SEPARATORS)
+    return value
+
+
+_SEPARATORS = " \u3000|｜/，,、"
+_OPEN, _CLOSE = "（([【", "）)]】"
 
 
 def _header_field_value(field: str, value: str) -> str:

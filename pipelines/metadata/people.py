@@ -166,7 +166,10 @@ def byline(text: str | None) -> tuple[list[str], str | None] | None:
         return None
     org = m["org"] or m["org2"] or m["outlet"]
     if m["roles"]:
-        names = [n for part in _ROLE_SPLIT.split(m["roles"]) for n in split_names(part)]
+        names = []
+        for role, part in zip(["", *_ROLE_SPLIT.findall(m["roles"])], _ROLE_SPLIT.split(m["roles"])):
+            if not _CORRESPONDENT.search(role):  # a 通讯员 supplied material: the project counts them apart
+                names.extend(split_names(part))
     else:
         names = split_names(m["named"] or m["one"])
     if not names or (m["outlet"] and not _OUTLET_WORD.search(m["outlet"])):
@@ -176,6 +179,7 @@ def byline(text: str | None) -> tuple[list[str], str | None] | None:
     return names, (org.replace("(微博)", "").replace("（微博）", "") if org else None)
 
 
+_CORRESPONDENT = re.compile(r"通讯员|通訊員")
 _PHOTO_CREDIT = re.compile(r"(?<![文/／])(?:摄|攝)\W?$")
 _BRACKET = re.compile(r"[【〔（(\[][^【】〔〕（）()\[\]]{2,40}[】〕）)\]]")
 _LEAD_BRACKET = re.compile(r"^.{0,30}?(?:电|電|讯|訊|消息|报道|報導)\s*(?P<group>[（(][^（）()]{2,40}[）)])")

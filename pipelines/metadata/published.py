@@ -69,6 +69,8 @@ EDGE_LINES = 3
 """The body's first and last lines, where a header line the extractor kept in the body states the time, or a blog
 post or a TV news page its own (`posted @ …`, `(2012-01-17 20:00)`)."""
 EDGE_LINE_CHARS = 60
+_COMMENTS = re.compile(r"网友评论|網友評論|评论|評論|留言|回复|回覆|跟帖|# ?re:|Comments|Reply", re.I)
+"""Where a comment thread starts below the body: dates after it are the comments', marked or not."""
 _SENTENCE = re.compile(r"[，。！？；]")
 HEADER_CHARS = 600
 """At most this much text between the headline and the body is its header (as the generic extractor has it)."""
@@ -164,7 +166,9 @@ def choose_dates(page: Page, *, tz: str | None = "+08:00", today=None) -> Dates:
         def distance(m: Mention) -> int:
             return span_from - m.end if m.end <= span_from else max(0, m.start - end)
 
-        agrees = [m for m in outside if not url_day or _same_day(m.iso, url_day)]
+        comments = _COMMENTS.search(text, end) if end < len(text) else None
+        limit = comments.start() if comments else len(text)
+        agrees = [m for m in outside if (not url_day or _same_day(m.iso, url_day)) and m.start < limit]
         marked = sorted((m for m in agrees if m.labelled and (m.role or distance(m) <= NEAR_CHARS)), key=distance)
         if marked:
             offer("updated_at" if marked[0].role == "updated" else "published_at", marked[0].iso, "marked")
@@ -282,7 +286,7 @@ def _machine_readable(html: str, scripts: list[tuple[str, str]], meta: dict, tz)
             continue
         for m in _SCRIPT_VAR.finditer(content):
             key, value = m["key"], m["s"] or m["n"]
-            if (key in _STRING_ONLY_KEYS and not m["s"]) or (key in _NUMBER_ONLY_KEYS and not m["n"]):
+            if (key in _STRING_ONLY_KEYS and not m["s"]) or (key in _NUMBER_ONLY_KEYS and not value.strip().isdigit()):
                 continue
             if m["s"] and not re.search(r"\d{4}", value) and not value.strip().isdigit():
                 continue

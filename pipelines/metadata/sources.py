@@ -19,6 +19,8 @@ _CUT = re.compile(r"[，,;；|｜]|\s+(?=[(（])|摘自|转自|轉自|作者|记
 _QUOTES = str.maketrans("", "", "《》〈〉「」『』\"“”")
 _NOT_OUTLET = re.compile(r"https?://|www\.|^\W*$|^\d+$|[:：]")
 _OUTLET_TOKEN = re.compile(r"^[\u3400-\u9fffA-Za-z0-9·.\-－_]{2,20}$")
+_DEICTIC = frozenset({"本报", "本報", "本台", "本网", "本網", "本刊", "本站"})
+"""`来源：本报记者 李四`: "this paper" names no outlet, and what follows is a person."""
 _ZONE = re.compile(r"^(?:[A-Z]{2,4}|GMT|UTC)$")
 _HEADER_FURNITURE = frozenset({*UI_WORDS, "微博", "新浪微博", "手机看新闻", "参与互动", "我要评论", "网友评论", "评论",
                                "调整字体", "調整字體", "字体", "字體", "博客", "分享到"})
@@ -30,7 +32,8 @@ def clean_source(value: str | None) -> str | None:
         return None
     text = value.strip().translate(_QUOTES)
     text = _CUT.split(text, maxsplit=1)[0].strip(" \u3000/·-_[]【】()（）")
-    if not text or len(text) > 30 or _NOT_OUTLET.search(text) or has_date(text) or text in UI_WORDS:
+    if (not text or len(text) > 30 or _NOT_OUTLET.search(text) or has_date(text) or text in UI_WORDS
+            or text in _DEICTIC):
         return None
     return text
 
