@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from pipelines.metadata import byline, date_line, editor_name, join_names, parse_labels, section_from_crumbs
+from pipelines.metadata import PHOTO_CREDIT, byline, date_line, editor_name, join_names, parse_labels, section_from_crumbs
 
 RULES_PATH = Path(__file__).with_name("boilerplate_rules.json")
 _NAME_FIELDS = ("author", "editor")
@@ -124,6 +124,8 @@ def _labelled(line: str) -> tuple[str, dict] | None:
             return "meta_line", dated
         named = byline(line)
         return ("byline", {"author": "、".join(named[0])}) if named else None
+    if any(lab.field == "author" and PHOTO_CREDIT.search(lab.value) for lab in labels):
+        return "photo_credit", {}  # `新华社记者廖宇杰摄`: the photographer, not the author
     fields: dict = {}
     authors = join_names([lab.value for lab in labels if lab.field == "author"])
     if authors:

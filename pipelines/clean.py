@@ -197,9 +197,6 @@ def clean_page(data: bytes | str, *, url: str | None = None, content_type: str |
         updated_at = updated_datetime(extracted.time_text, year=year, tz=tz)
         evidence.update({k: "profile" for k, v in (("published_at", published_at), ("updated_at", updated_at)) if v})
         published_at, updated_at = published_at or dates.published_at, updated_at or dates.updated_at
-        if updated_at == published_at:
-            updated_at = None
-            evidence.pop("updated_at", None)
         header_byline = _header_byline(extracted.header_text)
         match = profile.article_match(url_path(url)) if profile is not None else None
         section = (section_from_crumbs(extracted.breadcrumb) or fields.get("section")
@@ -273,7 +270,7 @@ def _header_byline(header: str | None) -> tuple[list[str], str | None] | None:
     for i in range(len(tokens)):
         for j in range(min(len(tokens), i + _HEADER_TOKENS), i, -1):
             found = byline(" ".join(tokens[i:j]))
-            if found:
+            if found and not (j < len(tokens) and tokens[j] in ("摄", "攝")):  # `快報記者 施向輝 攝`: a photo
                 return found
     return None
 
@@ -282,10 +279,10 @@ def _byline_authors(header_byline, paragraphs: list[str]) -> str | None:
     """Authors no label names: the header's byline, else the lead's (`人民网北京12月15日电（记者 张帆）`), else a
     closing one (`…原因。（记者左娅）`)."""
     found = header_byline
-    for paragraph in paragraphs[:2]:
+    for paragraph in paragraphs[:3]:
         found = found or byline_in(paragraph, lead=True)
-    if not found and paragraphs:
-        found = byline_in(paragraphs[-1], tail=True)
+    for paragraph in reversed(paragraphs[-3:]):
+        found = found or byline_in(paragraph, tail=True)
     return "、".join(found[0]) if found else None
 
 

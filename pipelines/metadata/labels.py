@@ -16,7 +16,8 @@ from pipelines.metadata.people import split_names
 # Label -> the field it fills. Longer labels first in the regex, so 责任编辑 wins over 编辑.
 LABELS: dict[str, str] = {
     **dict.fromkeys(["责任编辑", "責任編輯", "值班编辑", "责编", "責編", "編輯", "编辑", "网络编辑", "本文编辑"], "editor"),
-    **dict.fromkeys(["作者", "記者", "记者", "实习生", "實習生", "实习记者", "撰稿", "撰文", "文字"], "author"),
+    **dict.fromkeys(["作者", "記者", "记者", "实习生", "實習生", "实习记者", "撰稿", "撰文", "文字", "采写", "採寫",
+                     "见习编辑", "見習編輯"], "author"),
     **dict.fromkeys(["通讯员", "通訊員", "译者", "譯者", "翻译", "摄影", "摄像", "图源", "图片来源", "剪辑", "制图"], "contributor"),
     **dict.fromkeys(["来源", "來源", "稿源", "稿件来源", "文章来源", "信息来源", "出处", "出自", "本文来源", "本文來源",
                      "新闻来源", "消息来源", "转载自", "轉載自", "摘自"], "source"),
@@ -98,8 +99,15 @@ def parse_labels(text: str, *, max_len: int = 160) -> list[Label] | None:
         field = LABELS[match.group("label")]
         if not _value_ok(field, value, bool(match.group("colon"))):
             return None
+        if field in NAME_FIELDS and _glued_to_reporter(inner, end, matches[i + 1] if i + 1 < len(matches) else None):
+            field = "other"  # `采写：南都记者 方南`: 南都 is the paper
         labels.append(Label(field, match.group("label"), value))
     return labels
+
+
+def _glued_to_reporter(text: str, end: int, following: re.Match | None) -> bool:
+    """Whether a name value runs straight into a 记者 label, so that it names the reporter's paper."""
+    return following is not None and following.group("label") in ("记者", "記者") and not text[end - 1].isspace()
 
 
 def label_value(text: str | None, field: str) -> str | None:
@@ -114,9 +122,14 @@ def label_value(text: str | None, field: str) -> str | None:
     for i, match in enumerate(matches):
         if LABELS[match.group("label")] == field and (match.group("colon") or field in NAME_FIELDS):
             end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-            value = _header_field_value(field, trim(text[match.end():end]))
+            raw = text[match.end():end]
+            if field == "author" and _PHOTO.search(raw):  # `快報記者 施向輝 攝`: a photo credit names no author
+                continue
+            value = _header_field_value(field, trim(raw))
             if value and field not in NAME_FIELDS:
                 return value
+            if value and _glued_to_reporter(text, end, matches[i + 1] if i + 1 < len(matches) else None):
+                continue  # `采写：南都记者 方南`: the word glued to 记者 is the paper
             if value:  # `记者 李一 王二 通讯员 张三`: every name label of the run, in page order
                 values.append(value)
         elif values and LABELS[match.group("label")] not in NAME_FIELDS:
@@ -124,6 +137,7 @@ def label_value(text: str | None, field: str) -> str | None:
     return " ".join(values) or None
 
 
+_PHOTO = re.compile(r"(?:^|[\s\u3400-\u9fff])(?<![文/／])(?:摄|攝)(?:影)?\s*$|(?:^|\s)(?:摄|攝)\s")
 _NOT_A_NAME = re.compile(r"[\d【】\[\]:：︰|｜]|^[^·A-Za-z]{13,}$")
 _TOKEN_SPLIT = re.compile(r"(?<![A-Za-z])\s+|\s+(?![A-Za-z(（])|[、，,；;/／]+")
 

@@ -130,14 +130,18 @@ def editor_name(value: str | None) -> str | None:
 
 _NAME = r"(?:[\u3400-\u9fff]{2,3}|[\u3400-\u9fff]{4}|[\u3400-\u9fff]{1,6}·[\u3400-\u9fff]{1,8})"
 _NAMES = _NAME + r"(?:\s*[、，,\s]\s*" + _NAME + r")*?"
-_REPORTER = (r"(?:特约记者|特約記者|首席记者|見習記者|见习记者|实习记者|實習記者|记者|記者|通讯员|通訊員|实习生|實習生"
-             r"|撰文|撰稿|采写|採寫|文字|文/图|文／图|文/圖|(?:文|图|圖)(?=\s*[/／:：]))")
+_ONE_ROLE = (r"(?:特约记者|特約記者|首席记者|見習記者|见习记者|实习记者|實習記者|记者|記者|通讯员|通訊員|实习生|實習生"
+             r"|撰文|撰稿|采写|採寫|编译|編譯|文字|文/图|文／图|文/圖|(?:文|图|圖)(?=\s*[/／:：]))")
+_REPORTER = _ONE_ROLE + r"(?:\s*[/／]\s*" + _ONE_ROLE + r")*"
+"""One role or several (`编译/记者`)."""
 _ORG = r"(?P<org>(?:(?!记者|記者|通讯员|通訊員|实习|實習|见习|見習)[\u3400-\u9fffA-Za-z0-9·]){2,12}?(?:\s*[(（]微博[)）])?)"
 _PLACE_REPORT = (r"(?:[\u3400-\u9fff]{0,4}?(?:報導|报道|報道|报导)|整理|编译|編譯|即時報導|即时报道|綜合報導|综合报道"
                  r"|採訪報導|采访报道|文/攝|文/摄|文／攝|文／摄)")
 _SLASH = r"\s*[╱/／]\s*"
+_WHAT = r"(?:\s*[/／]\s*(?:文|图|圖|摄|攝))?"
+"""What one of several people did (`記者 李慧婷/文 通訊員 史貝貝/圖`)."""
 _BY_ROLE = (r"(?:" + _ORG + r"(?:" + _SLASH + r")?)?(?:本报|本報|本台|本网|本網)?(?P<roles>(?:" + _REPORTER
-            + r"\s*[:：/／]?\s*" + _NAMES + r"\s*)+)(?:" + _SLASH + r"|\s*)(?:" + _PLACE_REPORT + r")?")
+            + r"\s*[:：/／]?\s*" + _NAMES + _WHAT + r"\s*)+)(?:" + _SLASH + r"|\s*)(?:" + _PLACE_REPORT + r")?")
 """An outlet, then reporters by role: `台灣醒報記者潘姿羽台北報導`, `新华社记者任海军 阳建`, `记者柳德新通讯员彭娟`."""
 _BY_PLACE = (r"(?:" + _ORG.replace("?P<org>", "?P<org2>") + _SLASH + r")?(?P<named>" + _NAMES + r")" + _SLASH
              + _PLACE_REPORT)
@@ -159,7 +163,7 @@ def byline(text: str | None) -> tuple[list[str], str | None] | None:
     A photo credit (`新华社记者廖宇杰摄`) is not a byline: the photographer did not write the article.
     """
     line = (text or "").strip()
-    if not 2 <= len(line) <= 60 or _PHOTO_CREDIT.search(line):
+    if not 2 <= len(line) <= 60 or PHOTO_CREDIT.search(line):
         return None
     m = BYLINE.match(line)
     if not m:
@@ -180,11 +184,23 @@ def byline(text: str | None) -> tuple[list[str], str | None] | None:
 
 
 _CORRESPONDENT = re.compile(r"通讯员|通訊員")
-_PHOTO_CREDIT = re.compile(r"(?<![文/／])(?:摄|攝)\W?$")
+PHOTO_CREDIT = re.compile(r"(?<![文/／])(?:摄|攝)\W?$")
+"""A credit that ends in 摄 names the photographer (`新华社记者廖宇杰摄`); `文/摄` also wrote the text."""
 _BRACKET = re.compile(r"[【〔（(\[][^【】〔〕（）()\[\]]{2,40}[】〕）)\]]")
 _LEAD_BRACKET = re.compile(r"^.{0,30}?(?:电|電|讯|訊|消息|报道|報導)\s*(?P<group>[（(][^（）()]{2,40}[）)])")
-_LEAD_RUN = re.compile(r"^.{0,12}?(?:讯|訊)\s*(?P<run>" + _REPORTER + r"\s*" + _NAMES + r"\s*(?:报道|報導))[：:]")
+_LEAD_RUN = re.compile(r"^.{0,12}?(?:讯|訊)\s*(?P<run>" + _REPORTER + r"\s*" + _NAMES + r"\s*(?:报道|報導))[：:]"
+                       r"|^(?P<run2>[\u3400-\u9fff]{2,8}?(?:实习|實習|特约|特約|见习|見習)?(?:记者|記者)\s*" + _NAME
+                       + r")\s*(?:\d{1,2}月\d{1,2}日)?\s*(?:报道|報導|电|電)")
+"""A lead that opens with its reporter: `羊城晚报讯 记者帅鹏坤报道：`, `环球网实习记者胥文琦1月12日报道 据…`."""
+_BARE = re.compile(r"^[（(]\s*(?:(?P<org>[\u3400-\u9fffA-Za-z0-9]{2,10}?(?:网|網|报|報|社|台|站|中心))\s+)?"
+                   r"(?P<names>[\u3400-\u9fff]{2,3}(?:[\s、][\u3400-\u9fff]{2,3}){0,2})\s*[）)]$")
+"""A writer credited by name alone in a dateline's or a closing bracket: `中新网重庆1月17日电 (连肖)`, `…。（张慧玲）`,
+`（中国台湾网 王怡然）`."""
+_NOT_BARE = frozenset({"完", "待续", "未完", "未完待续", "全文完", "续", "组图", "视频", "專稿", "专稿", "图片", "資料照",
+                       "资料图", "快讯", "快訊", "转载", "轉載", "原题", "原題", "有删节", "有刪節", "节选", "節選"})
 _TAIL_BRACKET = re.compile(r"(?P<group>[（(][^（）()]{2,30}[）)])\s*$")
+_TAIL_RUN = re.compile(r"(?<=[。！？”」])\s*(?P<group>[^。！？，,]{4,30})$")
+"""A byline run on after the last sentence: `…寿命最长的中国大熊猫之一。编译/记者 林晨音 尹晓琳`."""
 
 
 def byline_in(text: str | None, *, lead: bool = False, tail: bool = False) -> tuple[list[str], str | None] | None:
@@ -200,16 +216,28 @@ def byline_in(text: str | None, *, lead: bool = False, tail: bool = False) -> tu
             candidates.append(m["group"])
         m = _LEAD_RUN.match(text)
         if m:
-            candidates.append(m["run"])
+            candidates.append(m["run"] or m["run2"])
         first = _BRACKET.match(text.strip())
         if first:
             candidates.append(first.group(0))
     if tail:
-        m = _TAIL_BRACKET.search(text)
-        if m:
-            candidates.append(m["group"])
+        for pattern in (_TAIL_BRACKET, _TAIL_RUN):
+            m = pattern.search(text)
+            if m:
+                candidates.append(m["group"])
     for candidate in candidates:
-        found = byline(candidate)
+        found = byline(candidate) or _bare(candidate)
         if found:
             return found
     return None
+
+
+def _bare(group: str) -> tuple[list[str], str | None] | None:
+    m = _BARE.match(group.strip())
+    if not m:
+        return None
+    tokens = m["names"].replace("、", " ").split()
+    if any(t in _NOT_BARE or t in UI_WORDS or _OUTLET_WORD.search(t) for t in tokens):
+        return None
+    names = [n for n in (clean_name(t) for t in tokens) if n]
+    return (names, m["org"]) if len(names) == len(tokens) else None
