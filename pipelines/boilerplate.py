@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from pipelines.metadata import PHOTO_CREDIT, byline, date_line, editor_name, join_names, parse_labels, section_from_crumbs
+from pipelines.metadata import PHOTO_CREDIT, label_value, byline, date_line, editor_after, editor_name, join_names, parse_labels, section_from_crumbs
 
 RULES_PATH = Path(__file__).with_name("boilerplate_rules.json")
 _NAME_FIELDS = ("author", "editor")
@@ -123,7 +123,10 @@ def _labelled(line: str) -> tuple[str, dict] | None:
         if dated:
             return "meta_line", dated
         named = byline(line)
-        return ("byline", {"author": "、".join(named[0])}) if named else None
+        if named:
+            return "byline", {"author": "、".join(named[0])}
+        editor = editor_after(line)
+        return ("editor_line", {"editor": editor}) if editor else None
     if any(lab.field == "author" and PHOTO_CREDIT.search(lab.value) for lab in labels):
         return "photo_credit", {}  # `新华社记者廖宇杰摄`: the photographer, not the author
     fields: dict = {}
@@ -145,6 +148,9 @@ def _labelled(line: str) -> tuple[str, dict] | None:
     return kind, fields
 
 
+_ASIDE_PIECE_MAX = 40
+"""A short piece of a block left out of the body may state its editor among other words; a long one is prose
+(a copyright notice quoting `来源：…`), whose labels are no fields."""
 _BRACKET_GROUP = re.compile(r"[（(【\[][^（()）【】\[\]]*[）)】\]]")
 
 
@@ -160,7 +166,11 @@ def fields_of(lines: list[str]) -> dict:
         pieces = [line] if _labelled(line) else [*_BRACKET_GROUP.findall(line), *_BRACKET_GROUP.split(line)]
         for piece in pieces:
             labelled = _labelled(piece.strip())
-            for key, value in (labelled[1] if labelled else {}).items():
+            found = labelled[1] if labelled else {}
+            if not found and len(piece) <= _ASIDE_PIECE_MAX:  # `分享到: 编辑：黄静文 作者： 【打印】`
+                editor = editor_name(label_value(piece, "editor"))
+                found = {"editor": editor} if editor else {}
+            for key, value in found.items():
                 fields.setdefault(key, value)
     return fields
 

@@ -19,6 +19,7 @@ from pipelines.extract import Extracted, extract
 from pipelines.input_size import MAX_INPUT_BYTES
 from pipelines.metadata import (
     Page,
+    agency_tag,
     byline,
     byline_in,
     choose_dates,
@@ -198,6 +199,7 @@ def clean_page(data: bytes | str, *, url: str | None = None, content_type: str |
         evidence.update({k: "profile" for k, v in (("published_at", published_at), ("updated_at", updated_at)) if v})
         published_at, updated_at = published_at or dates.published_at, updated_at or dates.updated_at
         header_byline = _header_byline(extracted.header_text)
+        body_byline = _body_byline(paragraphs)
         match = profile.article_match(url_path(url)) if profile is not None else None
         section = (section_from_crumbs(extracted.breadcrumb) or fields.get("section")
                    or (profile.section_for(match[1].get("catid") or match[1].get("channel")) if match else None))
@@ -238,8 +240,10 @@ def clean_page(data: bytes | str, *, url: str | None = None, content_type: str |
             published_at=published_at,
             updated_at=updated_at,
             source=clean_source(_field(extracted, fields, "source")) or (header_byline or (None, None))[1]
-            or unlabelled_source(extracted.header_text),
-            author=join_names(_field(extracted, fields, "author")) or _byline_authors(header_byline, paragraphs),
+            or unlabelled_source(extracted.header_text) or (agency_tag(paragraphs[0]) if paragraphs else None)
+            or (body_byline or (None, None))[1],
+            author=join_names(_field(extracted, fields, "author")) or "、".join((header_byline or body_byline or [[]])[0])
+            or None,
             editor=editor_name(_field(extracted, fields, "editor")),
             body=body,
             images=extracted.images,
@@ -275,15 +279,18 @@ def _header_byline(header: str | None) -> tuple[list[str], str | None] | None:
     return None
 
 
-def _byline_authors(header_byline, paragraphs: list[str]) -> str | None:
-    """Authors no label names: the header's byline, else the lead's (`人民网北京12月15日电（记者 张帆）`), else a
-    closing one (`…原因。（记者左娅）`)."""
-    found = header_byline
+def _body_byline(paragraphs: list[str]) -> tuple[list[str], str | None] | None:
+    """A byline no label names, in the body: the lead's (`人民网北京12月15日电（记者 张帆）`), else a closing one
+    (`…原因。（记者左娅）`, `…之一。编译/记者 林晨音 尹晓琳`)."""
     for paragraph in paragraphs[:3]:
-        found = found or byline_in(paragraph, lead=True)
+        found = byline_in(paragraph, lead=True)
+        if found:
+            return found
     for paragraph in reversed(paragraphs[-3:]):
-        found = found or byline_in(paragraph, tail=True)
-    return "、".join(found[0]) if found else None
+        found = byline_in(paragraph, tail=True)
+        if found:
+            return found
+    return None
 
 
 def _content_id(title: str | None, body: str) -> str:

@@ -6,7 +6,7 @@ A label file maps a page's file name to what a person read on the page::
                 "editor": str | null, "source": str | null, "note": ...}}
 
 Each field is scored where the label states it (a date *to the day*, authors as the exact list in page order, editor
-and source exactly), so that the figures answer "when the page shows it, do we get it right?"; what an extractor
+as the same names whatever joins them, source exactly), so that the figures answer "when the page shows it, do we get it right?"; what an extractor
 states where the label has nothing is counted apart as ``spurious``. A *metadata extractor* is any callable
 ``(html: bytes) -> dict`` with those keys, so baselines (trafilatura, htmldate) are scored by the same code.
 """
@@ -42,6 +42,10 @@ def _text(value: str | None) -> str | None:
     return value or None
 
 
+def _editors(value: str | None) -> list[str] | None:
+    return [n for n in re.split(r"[、，,\s]+", value) if n] or None if value else None
+
+
 def _names(value) -> list[str]:
     return [_SPACE.sub(" ", n).strip() for n in (value or []) if n and n.strip()]
 
@@ -73,6 +77,8 @@ def score_fields(got: dict, want: dict) -> dict[str, FieldScore]:
             ours, theirs = _day(got.get(name)), _day(want.get(name))
         elif name == "authors":
             ours, theirs = _names(got.get(name)) or None, _names(want.get(name)) or None
+        elif name == "editor":  # two editors are `劉威 楊倩` as shown or `劉威、楊倩` as stored: the same people
+            ours, theirs = _editors(got.get(name)), _editors(want.get(name))
         else:
             ours, theirs = _text(got.get(name)), _text(want.get(name))
         out[name] = FieldScore(theirs is not None, ours is not None, theirs is not None and ours == theirs)

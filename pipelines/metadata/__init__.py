@@ -17,14 +17,14 @@ first date that happens to appear on the page.
 
 from pipelines.metadata.dates import Mention, iso_datetime, mentions, parse_datetime, tzinfo, updated_datetime, url_date, url_year
 from pipelines.metadata.labels import LABELS, Label, date_line, header_value, label_value, parse_labels
-from pipelines.metadata.people import PHOTO_CREDIT, byline, byline_in, clean_name, editor_name, join_names, split_names
+from pipelines.metadata.people import PHOTO_CREDIT, byline, byline_in, clean_name, editor_after, editor_name, join_names, split_names
 from pipelines.metadata.published import Dates, Page, choose_dates, meta_datetime
-from pipelines.metadata.sources import clean_source, unlabelled_source
+from pipelines.metadata.sources import agency_tag, clean_source, unlabelled_source
 from pipelines.metadata.titles import clean_title, headline, section_from_crumbs
 
 __all__ = [
-    "LABELS", "PHOTO_CREDIT", "Dates", "Label", "Mention", "Page", "byline", "byline_in", "choose_dates", "date_line", "clean_name", "clean_source", "clean_title",
-    "editor_name", "header_value", "headline", "iso_datetime", "join_names", "label_value", "mentions", "meta_datetime",
+    "LABELS", "PHOTO_CREDIT", "Dates", "agency_tag", "Label", "Mention", "Page", "byline", "byline_in", "choose_dates", "date_line", "clean_name", "clean_source", "clean_title",
+    "editor_after", "editor_name", "header_value", "headline", "iso_datetime", "join_names", "label_value", "mentions", "meta_datetime",
     "parse_datetime", "parse_labels", "section_from_crumbs", "split_names", "tzinfo", "unlabelled_source",
     "updated_datetime", "url_date", "url_year",
 ]

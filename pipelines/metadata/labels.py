@@ -20,7 +20,7 @@ LABELS: dict[str, str] = {
                      "见习编辑", "見習編輯"], "author"),
     **dict.fromkeys(["通讯员", "通訊員", "译者", "譯者", "翻译", "摄影", "摄像", "图源", "图片来源", "剪辑", "制图"], "contributor"),
     **dict.fromkeys(["来源", "來源", "稿源", "稿件来源", "文章来源", "信息来源", "出处", "出自", "本文来源", "本文來源",
-                     "新闻来源", "消息来源", "转载自", "轉載自", "摘自"], "source"),
+                     "新闻来源", "消息来源", "转载自", "轉載自", "摘自", "本文来源于", "来源于", "來源於"], "source"),
     **dict.fromkeys(["发布时间", "發佈時間", "发布日期", "發布日期", "发表时间", "發表時間", "发稿时间", "时间", "時間",
                      "日期", "发布于", "发表于", "發表於"], "published_at"),
     **dict.fromkeys(["更新时间", "更新時間", "最后更新", "最後更新", "修改时间"], "updated_at"),
@@ -120,7 +120,8 @@ def label_value(text: str | None, field: str) -> str | None:
     matches = list(LABEL_RE.finditer(text))
     values = []
     for i, match in enumerate(matches):
-        if LABELS[match.group("label")] == field and (match.group("colon") or field in NAME_FIELDS):
+        if LABELS[match.group("label")] == field and (match.group("colon") or field in NAME_FIELDS
+                                                      or match.group("label")[-1] in "于於自"):
             end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
             raw = text[match.end():end]
             if field == "author" and _PHOTO.search(raw):  # `快報記者 施向輝 攝`: a photo credit names no author

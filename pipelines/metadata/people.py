@@ -241,3 +241,12 @@ def _bare(group: str) -> tuple[list[str], str | None] | None:
         return None
     names = [n for n in (clean_name(t) for t in tokens) if n]
     return (names, m["org"]) if len(names) == len(tokens) else None
+
+
+_EDITOR_AFTER = re.compile(r"^[(（【\[]\s*(?P<names>" + _NAMES + r")\s*(?:編輯|编辑|責編|责编)\s*[)）】\]]$")
+
+
+def editor_after(line: str) -> str | None:
+    """The editor of a credit that names the person before the role: `(曹文明 編輯)` (cnyes.com)."""
+    m = _EDITOR_AFTER.match(line.strip())
+    return join_names(m["names"]) if m else None

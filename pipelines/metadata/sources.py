@@ -16,6 +16,7 @@ from pipelines.metadata.dates import has_date, mentions
 from pipelines.metadata.people import UI_WORDS
 
 _CUT = re.compile(r"[，,;；|｜]|\s+(?=[(（])|摘自|转自|轉自|作者|记者|記者|编辑|編輯|责任编辑|發佈|发布")
+_COMPILED = re.compile(r"(?:综合|綜合)$")
 _QUOTES = str.maketrans("", "", "《》〈〉「」『』\"“”")
 _NOT_OUTLET = re.compile(r"https?://|www\.|^\W*$|^\d+$|[:：]")
 _OUTLET_TOKEN = re.compile(r"^[\u3400-\u9fffA-Za-z0-9·.\-－_]{2,20}$")
@@ -32,6 +33,7 @@ def clean_source(value: str | None) -> str | None:
         return None
     text = value.strip().translate(_QUOTES)
     text = _CUT.split(text, maxsplit=1)[0].strip(" \u3000/·-_[]【】()（）")
+    text = _COMPILED.sub("", text) if len(text) > 4 else text  # `凤凰网综合`: compiled by 凤凰网
     if (not text or len(text) > 30 or _NOT_OUTLET.search(text) or has_date(text) or text in UI_WORDS
             or text in _DEICTIC):
         return None
@@ -53,3 +55,15 @@ def unlabelled_source(header: str | None) -> str | None:
             or (len(rest) > 1 and rest[1][:1].isdigit())):  # `已有 0 人阅读`: a counter, not an outlet
         return None
     return clean_source(token)
+
+
+_AGENCY_TAG = re.compile(r"^\s*[\[〔【]\s*(?P<outlet>[\u3400-\u9fff]{2,8}?(?:社|讯|訊|网|網|报|報|台))\s*[\]〕】]")
+_NOT_AGENCY = frozenset({"本报讯", "本報訊", "本网讯", "本網訊", "快讯", "快訊", "简讯", "簡訊"})
+
+
+def agency_tag(paragraph: str | None) -> str | None:
+    """The outlet an opening tag names: `〔中央社〕最新一期…`, `[世华财讯]近日…`; `【本报讯】` names none."""
+    m = _AGENCY_TAG.match(paragraph or "")
+    if not m or m["outlet"] in _NOT_AGENCY:
+        return None
+    return m["outlet"]
