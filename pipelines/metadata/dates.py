@@ -60,6 +60,7 @@ _AFTER = re.compile(r"^\s*[\]】)）]?\s*(?:(?P<up>更新|修改|编辑|編輯|u
                     r"(?!时间|時間|日期|于|於|\s*[:：])")
 """A word right after a date that says what it was (`06:40更新`), unless it is the label of the next one."""
 _LOOK_BEHIND = 16
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -140,8 +141,10 @@ def mentions(text: str | None, *, year: int | None = None, today: date | None = 
     """
     if not text:
         return []
-    zone = tzinfo(tz)
     plain = text.translate(WIDE)
+    if not _DIGIT.search(plain):  # every form has a digit: most texts are ruled out by one search
+        return []
+    zone = tzinfo(tz)
     found: list[tuple[int, int, datetime, bool]] = []
     spans: list[tuple[int, int]] = []
 

@@ -40,7 +40,7 @@ _INVISIBLE = re.compile(r"<(style|noscript|textarea|select|template|title)\b[^>]
                         re.S | re.I)
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
-_JSON_LD = re.compile(r"application/ld\+json", re.I)
+_JSON_LD = re.compile(r"<script\b[^>]*application/ld\+json[^>]*>(.*?)</script\s*>", re.S | re.I)
 _TIME_TAG = re.compile(r"<time\b([^>]*)>", re.I)
 _ITEMPROP = re.compile(r"<(?!meta\b)[a-z]+\b([^>]*\bitemprop\s*=\s*[\"']?(?:datePublished|dateModified)[^>]*)>", re.I)
 _ABBR = re.compile(r"<abbr\b([^>]*\btitle\s*=\s*[\"']\d{4}-\d{2}-\d{2}T[^>]*)>", re.I)
@@ -137,43 +137,29 @@ def choose_dates(page: Page, *, tz: str | None = "+08:00", today=None) -> Dates:
                     offer("published_at", m.iso, evidence)
 
     offer_mentions(mentions(page.header_text, year=year, today=now, tz=tz), "header")
-    text, scripts = _visible_text(page.html) if page.html else ("", [])
-    title_end, body_start, body_end = _anchors(text, page.title, page.paragraphs)
-    found = mentions(_window(text, title_end, body_start, body_end), year=year, today=now, tz=tz) if text else []
-    offset = _window_start(title_end, body_start)
-    found = [Mention(m.start + offset, m.end + offset, m.iso, m.has_time, m.role, m.labelled) for m in found]
-    if body_start is not None and title_end is not None and title_end <= body_start:
-        header_from = max(title_end, body_start - HEADER_CHARS)
-        offer_mentions([m for m in found if header_from <= m.start < body_start], "header")
     for line in page.paragraphs[:EDGE_LINES]:  # the body's first lines: a dateline, a 发布时间 line
         offer_mentions(_dated_line(line, year, now, tz), "body_head")
     for name in ("published_at", "updated_at"):
         value = page.body_fields.get(name)
         if value:
             offer_mentions(_as_role(mentions(value, year=year, today=now, tz=tz), name), "body_line")
-
-    for kind, iso, evidence in _machine_readable(page.html or "", scripts, page.meta, tz):
+    # What follows costs a pass over the page: only for the pages whose header did not say when.
+    text = None
+    if out.published_at is None and page.html:
+        text = _PageText(page.html, page.title, page.paragraphs, year, now, tz)
+        offer_mentions(text.header_mentions(), "header")
+    for kind, iso, evidence in _machine_readable(page.html or "", page.meta, tz, full=out.published_at is None):
         offer(kind, iso, evidence)
     for line in reversed(page.paragraphs[-EDGE_LINES:]):  # a post's own closing line: `posted @ …`, `(… 20:00)`
         offer_mentions(_dated_line(line, year, now, tz), "body_tail")
     if out.published_at is None and out.evidence.get("updated_at") in _VISIBLE:
         out.published_at, out.evidence["published_at"] = out.updated_at, out.evidence["updated_at"]
-
-    if out.published_at is None and found and body_start is not None:
-        end = body_end if body_end is not None else body_start + HEAD_CHARS
-        outside = [m for m in found if not body_start + HEAD_CHARS <= m.start < end]
-        span_from = title_end if title_end is not None and title_end <= body_start else body_start
-
-        def distance(m: Mention) -> int:
-            return span_from - m.end if m.end <= span_from else max(0, m.start - end)
-
-        comments = _COMMENTS.search(text, end) if end < len(text) else None
-        limit = comments.start() if comments else len(text)
-        agrees = [m for m in outside if (not url_day or _same_day(m.iso, url_day)) and m.start < limit]
-        marked = sorted((m for m in agrees if m.labelled and (m.role or distance(m) <= NEAR_CHARS)), key=distance)
+    if out.published_at is None and page.html:
+        text = text or _PageText(page.html, page.title, page.paragraphs, year, now, tz)
+        marked = text.marked_mention(url_day)
         if marked:
-            offer("updated_at" if marked[0].role == "updated" else "published_at", marked[0].iso, "marked")
-            if marked[0].role == "updated":
+            offer("updated_at" if marked.role == "updated" else "published_at", marked.iso, "marked")
+            if marked.role == "updated":
                 out.published_at, out.evidence["published_at"] = out.updated_at, "marked"
     if out.published_at is None and url_day:
         offer("published_at", url_day, "url")
@@ -199,18 +185,53 @@ def _as_role(found: list[Mention], field_name: str) -> list[Mention]:
     return [Mention(m.start, m.end, m.iso, m.has_time, role, True) for m in found]
 
 
+class _PageText:
+    """The page's visible text and where the headline and the body are in it, read once and only when asked."""
+
+    def __init__(self, html: str, title: str | None, paragraphs: list[str], year, today, tz) -> None:
+        self.text = _visible_text(html)
+        self.title_end, self.body_start, self.body_end = _anchors(self.text, title, paragraphs)
+        window = _window(self.text, self.title_end, self.body_start, self.body_end)
+        offset = _window_start(self.title_end, self.body_start)
+        self.found = [Mention(m.start + offset, m.end + offset, m.iso, m.has_time, m.role, m.labelled)
+                      for m in mentions(window, year=year, today=today, tz=tz)]
+
+    def header_mentions(self) -> list[Mention]:
+        """The dates between the headline and the body (at most ``HEADER_CHARS`` above the body)."""
+        if self.body_start is None or self.title_end is None or self.title_end > self.body_start:
+            return []
+        start = max(self.title_end, self.body_start - HEADER_CHARS)
+        return [m for m in self.found if start <= m.start < self.body_start]
+
+    def marked_mention(self, url_day: str | None) -> Mention | None:
+        """The marked date nearest the article outside the body's text, above any comment thread below it, on the
+        day the URL says (if it says one)."""
+        if self.body_start is None:
+            return None
+        end = self.body_end if self.body_end is not None else self.body_start + HEAD_CHARS
+        span_from = self.title_end if self.title_end is not None and self.title_end <= self.body_start \
+            else self.body_start
+
+        def distance(m: Mention) -> int:
+            return span_from - m.end if m.end <= span_from else max(0, m.start - end)
+
+        comments = _COMMENTS.search(self.text, end) if end < len(self.text) else None
+        limit = comments.start() if comments else len(self.text)
+        candidates = [m for m in self.found if not self.body_start + HEAD_CHARS <= m.start < end and m.start < limit
+                      and (not url_day or _same_day(m.iso, url_day))
+                      and m.labelled and (m.role or distance(m) <= NEAR_CHARS)]
+        return min(candidates, key=distance) if candidates else None
+
+
 def _same_day(iso: str, other: str) -> bool:
     a, b = datetime.fromisoformat(iso), datetime.fromisoformat(other)
     return abs(a.replace(hour=0, minute=0, second=0) - b) <= URL_TOLERANCE
 
 
-def _visible_text(html: str) -> tuple[str, list[tuple[str, str]]]:
-    """The page's visible text, whitespace collapsed, and its scripts as (attributes, content)."""
-    scripts = [(m.group(1), m.group(2)) for m in _SCRIPT.finditer(html)]
-    body = _SCRIPT.sub(" ", html)
-    body = _INVISIBLE.sub(" ", body)
-    text = htmllib.unescape(_TAG.sub(" ", body))
-    return _SPACE.sub(" ", text), scripts
+def _visible_text(html: str) -> str:
+    """The page's visible text, whitespace collapsed."""
+    body = _INVISIBLE.sub(" ", _SCRIPT.sub(" ", html))
+    return _SPACE.sub(" ", htmllib.unescape(_TAG.sub(" ", body)))
 
 
 def _needle(text: str, *, tail: bool = False, size: int = 10) -> re.Pattern:
@@ -272,10 +293,12 @@ def _attrs(text: str) -> dict[str, str]:
     return {m.group(1).lower(): (m.group(2) or m.group(3) or m.group(4) or "") for m in _ATTR.finditer(text)}
 
 
-def _machine_readable(html: str, scripts: list[tuple[str, str]], meta: dict, tz):
-    """(field, iso, evidence) of what the page declares for machines, most trusted first."""
-    for attrs, content in scripts:
-        if _JSON_LD.search(attrs):
+def _machine_readable(html: str, meta: dict, tz, *, full: bool):
+    """(field, iso, evidence) of what the page declares for machines, most trusted first. JSON-LD and meta tags
+    always (they also state the update); script variables, ``<time>`` and the like only when ``full`` (the page's
+    visible header did not say when), each after a cheap test that the page has any."""
+    if "ld+json" in html:
+        for content in _JSON_LD.findall(html):
             for key, kind in (("datePublished", "published_at"), ("dateCreated", "published_at"),
                               ("dateModified", "updated_at")):
                 value = _json_ld_value(content, key)
@@ -283,19 +306,22 @@ def _machine_readable(html: str, scripts: list[tuple[str, str]], meta: dict, tz)
                     yield kind, iso_datetime(value, tz=tz), "jsonld"
     yield "published_at", meta_datetime(meta, tz=tz), "meta"
     yield "updated_at", meta_datetime(meta, tz=tz, keys=UPDATED_META), "meta"
-    for attrs, content in scripts:
-        if _JSON_LD.search(attrs) or not content.strip():
+    if not full:
+        return
+    if "<script" in html or "<SCRIPT" in html:
+        for content in (m.group(2) for m in _SCRIPT.finditer(html)):
+            for m in _SCRIPT_VAR.finditer(content):
+                key, value = m["key"], m["s"] or m["n"]
+                if (key in _STRING_ONLY_KEYS and not m["s"]) or (key in _NUMBER_ONLY_KEYS and not value.strip().isdigit()):
+                    continue
+                if m["s"] and not re.search(r"\d{4}", value) and not value.strip().isdigit():
+                    continue
+                iso = iso_datetime(value, tz=tz)
+                if iso and (key not in _STRING_ONLY_KEYS or "T00:00:00" not in iso):
+                    yield ("updated_at" if key in _SCRIPT_UPDATED else "published_at"), iso, "script"
+    for marker, pattern in (("itemprop", _ITEMPROP), ("<time", _TIME_TAG), ("<abbr", _ABBR)):
+        if marker not in html:
             continue
-        for m in _SCRIPT_VAR.finditer(content):
-            key, value = m["key"], m["s"] or m["n"]
-            if (key in _STRING_ONLY_KEYS and not m["s"]) or (key in _NUMBER_ONLY_KEYS and not value.strip().isdigit()):
-                continue
-            if m["s"] and not re.search(r"\d{4}", value) and not value.strip().isdigit():
-                continue
-            iso = iso_datetime(value, tz=tz)
-            if iso and (key not in _STRING_ONLY_KEYS or "T00:00:00" not in iso):
-                yield ("updated_at" if key in _SCRIPT_UPDATED else "published_at"), iso, "script"
-    for pattern in (_ITEMPROP, _TIME_TAG, _ABBR):
         for m in pattern.finditer(html):
             attrs = _attrs(m.group(1))
             value = attrs.get("datetime") or attrs.get("content") or (attrs.get("title") if pattern is _ABBR else None)
