@@ -28,7 +28,9 @@ _TIME_CORE = (r"(?P<ap1>上午|下午|晚上|凌晨|中午)?\s*(?P<H>[0-2]?\d)\s
               r"(?:\s*[:：]\s*(?P<S>[0-5]\d)|\s*(?P<S2>[0-5]\d)\s*秒)?(?:\.\d+)?"
               r"(?:\s*(?P<ap2>[aApP]\.?[mM]\.?)(?![a-zA-Z]))?"
               r"(?P<tz>\s*(?:Z|(?:GMT|UTC)?\s*[+-][01]?\d(?::?[0-5]\d)?)(?![\d:]))?")
-_TIME = r"(?:[\sT]*" + _TIME_CORE + ")?"
+_WEEKDAY = r"(?:\s*[(（]?(?:星期|周|週|禮拜|礼拜)[一二三四五六日天][)）]?)?"
+"""`2012年1月12日 星期四 08:30`: a weekday between the date and its time."""
+_TIME = _WEEKDAY + r"(?:[\sT]*" + _TIME_CORE + ")?"
 _FULL = re.compile(
     r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s*(?P<sep>[-/.年])\s*(?P<m>[01]?\d)\s*[-/.月]\s*(?P<d>[0-3]?\d)(?![\d])\s*日?"
     + _TIME)
@@ -51,8 +53,13 @@ UPDATED_WORDS = ("最后更新时间", "最後更新時間", "最后更新", "�
                  "修改时间", "修改時間", "修改于", "编辑于", "最后编辑", "最後編輯", "Last updated", "Updated on",
                  "Updated", "updated", "Modified", "更新", "修改")
 NEUTRAL_WORDS = ("时间", "時間", "日期", "Date", "date")
+OTHER_WORDS = ("注册时间", "註冊時間", "注册日期", "注册", "註冊", "登录时间", "最后登录", "最後登錄", "上次登录", "加入时间",
+               "入会时间", "生日", "出生日期", "出生", "截止日期", "截止时间", "截止", "有效期至", "有效期", "到期",
+               "活动时间", "活動時間", "开始时间", "结束时间", "会议时间", "开奖时间", "考试时间", "报名时间", "营业时间")
+"""Words that say a date is something else than the article's (a member's sign-up, a deadline, an event)."""
 _BEFORE = re.compile(
-    "(?:(?P<up>" + "|".join(map(re.escape, sorted(UPDATED_WORDS, key=len, reverse=True))) + ")"
+    "(?:(?P<other>" + "|".join(map(re.escape, sorted(OTHER_WORDS, key=len, reverse=True))) + ")"
+    "|(?P<up>" + "|".join(map(re.escape, sorted(UPDATED_WORDS, key=len, reverse=True))) + ")"
     "|(?P<pub>" + "|".join(map(re.escape, sorted(PUBLISHED_WORDS, key=len, reverse=True))) + ")"
     "|(?P<neutral>" + "|".join(map(re.escape, NEUTRAL_WORDS)) + r")|(?P<by>由\S{1,12}?于|于|於|@))"
     r"\s*[:：︰]?\s*[\[【(（]?\s*$")
@@ -66,7 +73,8 @@ _DIGIT = re.compile(r"\d")
 @dataclass(frozen=True)
 class Mention:
     """One date in a text: where it is, what it says (ISO 8601), whether it had a time and a year, and its role:
-    ``published``, ``updated`` or ``None`` when no word says; ``labelled`` when a word said anything at all."""
+    ``published``, ``updated``, ``other`` (a sign-up date, a deadline: never the article's) or ``None`` when no word
+    says; ``labelled`` when a word said anything at all."""
 
     start: int
     end: int
@@ -119,6 +127,8 @@ def _two_digit_year(y: int) -> int:
 def _role(text: str, start: int, end: int) -> tuple[str | None, bool]:
     before = _BEFORE.search(text[max(0, start - _LOOK_BEHIND):start])
     after = _AFTER.match(text[end:end + 6])
+    if before and before["other"]:
+        return "other", True
     for found in (after, before):
         if found and found.groupdict().get("up"):
             return "updated", True
@@ -166,7 +176,7 @@ def mentions(text: str | None, *, year: int | None = None, today: date | None = 
     for m in _TWO_DIGIT.finditer(plain):
         add(m, _two_digit_year(int(m["y"])), int(m["m"]), int(m["d"]))
     for m in _TWO_DIGIT_DASHED.finditer(plain):
-        if m["H"] is not None and _role(plain, m.start(), m.end())[1]:
+        if _role(plain, m.start(), m.end())[0] in ("published", "updated"):
             add(m, _two_digit_year(int(m["y"])), int(m["m"]), int(m["d"]))
     now = today or datetime.now(zone).date()
     for m in _SHORT.finditer(plain):

@@ -55,7 +55,7 @@ PUBLISHED_META = (
 )
 UPDATED_META = ("article:modified_time", "og:updated_time", "datemodified", "lastmod", "last-modified",
                 "dc.date.modified", "dcterms.modified", "weibo:article:update_at", "article.updated", "modified")
-_SCRIPT_PUBLISHED = ("first_publish_time", "firstPublishTime", "publish_time", "publishTime", "publish_date",
+_SCRIPT_PUBLISHED = ("first_publish_time", "firstPublishTime", "newsTime", "publish_time", "publishTime", "publish_date",
                      "publishDate", "pub_time", "pubTime", "pubtime", "pubDate", "pub_date", "ptime", "create_time",
                      "createTime", "datePublished", "published_at", "publishedAt", "ct", "time")
 _SCRIPT_UPDATED = ("update_time", "updateTime", "modify_time", "modifyTime", "dateModified", "updated_at",
@@ -72,6 +72,8 @@ post or a TV news page its own (`posted @ …`, `(2012-01-17 20:00)`)."""
 EDGE_LINE_CHARS = 60
 _COMMENTS = re.compile(r"网友评论|網友評論|评论|評論|留言|回复|回覆|跟帖|# ?re:|Comments|Reply", re.I)
 """Where a comment thread starts below the body: dates after it are the comments', marked or not."""
+_COMMENT_LINE = re.compile(r"^\W*#|\bre\s*:|回复|回覆|引用|楼主|樓主|\d+\s*楼|沙发", re.I)
+"""A comment's header line (`# re: 很高兴入住博客堂 2004-12-28 09:15 张三`, `2楼 回复`): its date is the comment's."""
 _SENTENCE = re.compile(r"[，。！？；]")
 HEADER_CHARS = 600
 """At most this much text between the headline and the body is its header (as the generic extractor has it)."""
@@ -174,8 +176,8 @@ def choose_dates(page: Page, *, tz: str | None = "+08:00", today=None) -> Dates:
 def _dated_line(line: str, year, today, tz) -> list[Mention]:
     """The dates of a short line that is no sentence (`http://www.sina.com.cn 2012年01月12日15:57 凤凰网`,
     `(2012-01-17 20:00) 晚間新聞`, `posted @ 2004-12-27 12:46`); a sentence that names a day (`2019年1月1日，…`)
-    tells of an event, not of the article."""
-    if len(line) > EDGE_LINE_CHARS or _SENTENCE.search(line):
+    tells of an event, not of the article, and a comment's header line of the comment."""
+    if len(line) > EDGE_LINE_CHARS or _SENTENCE.search(line) or _COMMENT_LINE.search(line):
         return []
     return mentions(line, year=year, today=today, tz=tz)
 
@@ -219,7 +221,7 @@ class _PageText:
         limit = comments.start() if comments else len(self.text)
         candidates = [m for m in self.found if not self.body_start + HEAD_CHARS <= m.start < end and m.start < limit
                       and (not url_day or _same_day(m.iso, url_day))
-                      and m.labelled and (m.role or distance(m) <= NEAR_CHARS)]
+                      and m.labelled and m.role != "other" and (m.role or distance(m) <= NEAR_CHARS)]
         return min(candidates, key=distance) if candidates else None
 
 
