@@ -35,15 +35,15 @@ from datetime import datetime, timedelta
 from pipelines.metadata.dates import Mention, iso_datetime, mentions, tzinfo, url_date, url_year
 from pipelines.metadata.labels import date_line
 
-_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
-_INVISIBLE = re.compile(r"<(style|noscript|textarea|select|template|title)\b[^>]*>.*?</\1\s*>|<!--.*?-->|<head\b.*?</head\s*>",
-                        re.S | re.I)
-_TAG = re.compile(r"<[^>]*>")
+_BLOCK_TAG = re.compile(r"<(/?)(script|style|noscript|textarea|template|title)\b[^<>]*>|<!--|-->", re.I)
+"""The tags whose content is no visible text, found in one linear pass (a lazy `<script>.*?</script>` rescans the
+rest of a page for every unclosed tag, which a hostile page can make quadratic)."""
+_TAG = re.compile(r"<[^<>]*>")
 _SPACE = re.compile(r"\s+")
-_JSON_LD = re.compile(r"<script\b[^>]*application/ld\+json[^>]*>(.*?)</script\s*>", re.S | re.I)
-_TIME_TAG = re.compile(r"<time\b([^>]*)>", re.I)
-_ITEMPROP = re.compile(r"<(?!meta\b)[a-z]+\b([^>]*\bitemprop\s*=\s*[\"']?(?:datePublished|dateModified)[^>]*)>", re.I)
-_ABBR = re.compile(r"<abbr\b([^>]*\btitle\s*=\s*[\"']\d{4}-\d{2}-\d{2}T[^>]*)>", re.I)
+_JSON_LD = re.compile(r"application/ld\+json", re.I)
+_TIME_TAG = re.compile(r"<time\b([^<>]*)>", re.I)
+_ITEMPROP = re.compile(r"<(?!meta\b)[a-z]+\b([^<>]*\bitemprop\s*=\s*[\"']?(?:datePublished|dateModified)[^<>]*)>", re.I)
+_ABBR = re.compile(r"<abbr\b([^<>]*\btitle\s*=\s*[\"']\d{4}-\d{2}-\d{2}T[^<>]*)>", re.I)
 """hAtom's `<abbr title="2012-01-12T08:45:00Z">3小時前</abbr>`: a relative time shown, the real one in the title."""
 _ATTR = re.compile(r"([a-zA-Z_:-]+)\s*(?:=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+)))?")
 
@@ -230,9 +230,33 @@ def _same_day(iso: str, other: str) -> bool:
     return abs(a.replace(hour=0, minute=0, second=0) - b) <= URL_TOLERANCE
 
 
+def _blocks(html: str) -> tuple[list[str], list[tuple[str, str]]]:
+    """The pieces of a page outside scripts, styles, comments and the like, and its scripts as (opening tag,
+    content); one pass over the block tags, an unclosed block running to the end of the page."""
+    visible, scripts = [], []
+    pos = 0
+    open_at = None  # (name, start of the opening tag, end of it)
+    for m in _BLOCK_TAG.finditer(html):
+        token = m.group(0)
+        if open_at is None:
+            if token == "-->" or m.group(1):
+                continue
+            visible.append(html[pos:m.start()])
+            open_at = ("--" if token == "<!--" else m.group(2).lower(), m.start(), m.end())
+        elif (open_at[0] == "--" and token == "-->") or (m.group(1) and (m.group(2) or "").lower() == open_at[0]):
+            if open_at[0] == "script":
+                scripts.append((html[open_at[1]:open_at[2]], html[open_at[2]:m.start()]))
+            open_at, pos = None, m.end()
+    if open_at is None:
+        visible.append(html[pos:])
+    elif open_at[0] == "script":
+        scripts.append((html[open_at[1]:open_at[2]], html[open_at[2]:]))
+    return visible, scripts
+
+
 def _visible_text(html: str) -> str:
     """The page's visible text, whitespace collapsed."""
-    body = _INVISIBLE.sub(" ", _SCRIPT.sub(" ", html))
+    body = " ".join(_blocks(html)[0])
     return _SPACE.sub(" ", htmllib.unescape(_TAG.sub(" ", body)))
 
 
@@ -299,8 +323,9 @@ def _machine_readable(html: str, meta: dict, tz, *, full: bool):
     """(field, iso, evidence) of what the page declares for machines, most trusted first. JSON-LD and meta tags
     always (they also state the update); script variables, ``<time>`` and the like only when ``full`` (the page's
     visible header did not say when), each after a cheap test that the page has any."""
+    scripts = _blocks(html)[1] if "ld+json" in html or (full and ("<script" in html or "<SCRIPT" in html)) else []
     if "ld+json" in html:
-        for content in _JSON_LD.findall(html):
+        for content in (content for attrs, content in scripts if _JSON_LD.search(attrs)):
             for key, kind in (("datePublished", "published_at"), ("dateCreated", "published_at"),
                               ("dateModified", "updated_at")):
                 value = _json_ld_value(content, key)
@@ -310,8 +335,8 @@ def _machine_readable(html: str, meta: dict, tz, *, full: bool):
     yield "updated_at", meta_datetime(meta, tz=tz, keys=UPDATED_META), "meta"
     if not full:
         return
-    if "<script" in html or "<SCRIPT" in html:
-        for content in (m.group(2) for m in _SCRIPT.finditer(html)):
+    if scripts:
+        for content in (content for attrs, content in scripts if not _JSON_LD.search(attrs)):
             for m in _SCRIPT_VAR.finditer(content):
                 key, value = m["key"], m["s"] or m["n"]
                 if (key in _STRING_ONLY_KEYS and not m["s"]) or (key in _NUMBER_ONLY_KEYS and not value.strip().isdigit()):
