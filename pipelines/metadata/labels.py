@@ -199,6 +199,10 @@ def header_value(text: str | None, field: str) -> str | None:
 _DATE_LINE_WORDS = re.compile(
     r"本[贴帖](?:最后)?由|最后由|编辑|編輯|[于於@]|[:：︰\s\[\]【】()（）|｜,，]|" + "|".join(
         map(re.escape, sorted((*PUBLISHED_WORDS, *UPDATED_WORDS, *NEUTRAL_WORDS), key=len, reverse=True))))
+_DATE_LINE_HINT = re.compile(r"\d[\s\S]*(?:" + "|".join(map(re.escape, (*PUBLISHED_WORDS, *UPDATED_WORDS, *NEUTRAL_WORDS)))
+                             + r"|编辑|編輯)|(?:[于於@]|" + "|".join(map(re.escape, (*PUBLISHED_WORDS, *UPDATED_WORDS,
+                                                                            *NEUTRAL_WORDS))) + r")[\s\S]*\d")
+"""A word before or after a digit: the least a dated line has."""
 _POSTED_BY = re.compile(r"^\s*本[贴帖](?:最后)?由\s*(?P<author>[^\s于於]{1,20}?)\s*[于於]")
 
 
@@ -207,7 +211,7 @@ def date_line(text: str) -> dict | None:
     11:46:00`, `2005-04-05 06:40更新`, `本贴由大卫于2005年8月12日16:12:21`; None for any other line. A date that no word
     marks stays for ``parse_labels`` and the head-only ``meta_line`` rule (a bare date deep in a body is text)."""
     line = text.strip()
-    if len(line) > 80:
+    if len(line) > 80 or not _DATE_LINE_HINT.search(line):  # one search rules out most lines
         return None
     found = mentions(line)
     if not found or not any(m.labelled for m in found):
