@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from pipelines.metadata.dates import Mention, iso_datetime, mentions, tzinfo, url_date, url_year
-from pipelines.metadata.labels import date_line
 
 _BLOCK_TAG = re.compile(r"<(/?)(script|style|noscript|textarea|template|title)\b[^<>]*>|<!--|-->", re.I)
 """The tags whose content is no visible text, found in one linear pass (a lazy `<script>.*?</script>` rescans the
