@@ -160,3 +160,10 @@ def m007_run_alerts(db: Database) -> None:
         db.execute("ALTER TABLE crawl_runs ADD COLUMN alerts TEXT")
     if "exit_code" not in columns:
         db.execute("ALTER TABLE crawl_runs ADD COLUMN exit_code INTEGER")
+
+
+@migrations()
+def m008_updated_at(db: Database) -> None:
+    """Issue 11: the update time a page shows beside its publication time (`最后更新`, ``dateModified``)."""
+    for table in ("articles", "article_versions"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN updated_at TEXT")

@@ -4,7 +4,7 @@ Opening an ``Archive`` upgrades the file in place (``archive.migrations``), sets
 writer at a time, readers never blocked), and repairs the search index's triggers if something dropped them.
 
 Writes are idempotent upserts keyed by the article id. The content hash covers what an article *says* (title,
-published_at, source, author, editor, section, body); a recrawl with the same hash only moves last_seen, and a
+published_at, updated_at, source, author, editor, section, body); a recrawl with the same hash only moves last_seen, and a
 changed one moves the current row to ``article_versions`` first. Fields that describe how the record was *made*
 (quality, extractor, images, urls, mirror_of) are refreshed in place without a new version. A mirror's copy never
 displaces an article stored from the portal: the original stays as it was.
@@ -33,7 +33,10 @@ from archive import fts
 from archive.migrations import migrations
 from archive.warc import WarcPointer
 
-CONTENT_FIELDS = ("title", "published_at", "source", "author", "editor", "section", "body")
+CONTENT_FIELDS = ("title", "published_at", "source", "author", "editor", "section", "body", "updated_at")
+_HASHED_WHEN_SET = ("updated_at",)
+"""Content fields added after archives were written: hashed only when set, so that a record which has none keeps
+the hash it always had, and a recrawl of an unchanged article is not counted as a change."""
 DESCRIPTIVE_FIELDS = ("url", "canonical_url", "site", "images", "extractor", "mirror_of", "quality")
 RECORD_FIELDS = ("id", *DESCRIPTIVE_FIELDS, *CONTENT_FIELDS)
 WARC_COLUMNS = ("warc_file", "warc_offset", "warc_length", "warc_digest")
@@ -54,7 +57,9 @@ def utc_now() -> str:
 
 def content_hash(record: Mapping[str, Any]) -> str:
     """SHA-256 over the content fields, so equal text means an equal hash whatever else changed."""
-    payload = json.dumps([record.get(field) for field in CONTENT_FIELDS], ensure_ascii=False)
+    values = [record.get(field) for field in CONTENT_FIELDS if field not in _HASHED_WHEN_SET]
+    values += [[field, record[field]] for field in _HASHED_WHEN_SET if record.get(field) is not None]
+    payload = json.dumps(values, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

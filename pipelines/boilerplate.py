@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from pipelines.metadata import join_names, parse_labels, section_from_crumbs
+from pipelines.metadata import PHOTO_CREDIT, label_value, byline, date_line, editor_after, editor_name, join_names, parse_labels, section_from_crumbs
 
 RULES_PATH = Path(__file__).with_name("boilerplate_rules.json")
 _NAME_FIELDS = ("author", "editor")
@@ -115,20 +115,32 @@ def _is_spam(line: str, rules: Rules) -> bool:
 
 
 def _labelled(line: str) -> tuple[str, dict] | None:
-    """A 来源/作者/编辑/发布时间 line: its kind and the fields it states."""
+    """A 来源/作者/编辑/发布时间 line, a dated line (`发表于 2005-9-15 11:46:00`, `2005-04-05 06:40更新`) or a byline
+    without labels (`本报记者 邓红阳`, `記者陳鈞凱／台北報導`): its kind and the fields it states."""
     labels = parse_labels(line)
     if not labels:
-        return None
+        dated = date_line(line)
+        if dated:
+            return "meta_line", dated
+        named = byline(line)
+        if named:
+            return "byline", {"author": "、".join(named[0])}
+        editor = editor_after(line)
+        return ("editor_line", {"editor": editor}) if editor else None
+    if any(lab.field == "author" and PHOTO_CREDIT.search(lab.value) for lab in labels):
+        return "photo_credit", {}  # `新华社记者廖宇杰摄`: the photographer, not the author
     fields: dict = {}
-    authors = join_names(" ".join(lab.value for lab in labels if lab.field == "author"))
+    authors = join_names([lab.value for lab in labels if lab.field == "author"])
     if authors:
         fields["author"] = authors
     for lab in labels:
-        if lab.field in ("editor", "source", "published_at"):
-            fields.setdefault(lab.field, join_names(lab.value) if lab.field == "editor" else lab.value)
+        if lab.field in ("editor", "source", "published_at", "updated_at"):
+            value = editor_name(lab.value) if lab.field == "editor" else lab.value
+            if value:
+                fields.setdefault(lab.field, value)
     kinds = {lab.field for lab in labels}
-    if kinds & {"published_at", "source"}:
-        kind = "meta_line" if "published_at" in kinds or len(kinds) > 1 else "source_line"
+    if kinds & {"published_at", "updated_at", "source"}:
+        kind = "meta_line" if kinds & {"published_at", "updated_at"} or len(kinds) > 1 else "source_line"
     elif kinds <= {"editor"}:
         kind = "editor_line"
     else:
@@ -136,6 +148,9 @@ def _labelled(line: str) -> tuple[str, dict] | None:
     return kind, fields
 
 
+_ASIDE_PIECE_MAX = 40
+"""A short piece of a block left out of the body may state its editor among other words; a long one is prose
+(a copyright notice quoting `来源：…`), whose labels are no fields."""
 _BRACKET_GROUP = re.compile(r"[（(【\[][^（()）【】\[\]]*[）)】\]]")
 
 
@@ -151,7 +166,11 @@ def fields_of(lines: list[str]) -> dict:
         pieces = [line] if _labelled(line) else [*_BRACKET_GROUP.findall(line), *_BRACKET_GROUP.split(line)]
         for piece in pieces:
             labelled = _labelled(piece.strip())
-            for key, value in (labelled[1] if labelled else {}).items():
+            found = labelled[1] if labelled else {}
+            if not found and len(piece) <= _ASIDE_PIECE_MAX:  # `分享到: 编辑：黄静文 作者： 【打印】`
+                editor = editor_name(label_value(piece, "editor"))
+                found = {"editor": editor} if editor else {}
+            for key, value in found.items():
                 fields.setdefault(key, value)
     return fields
 

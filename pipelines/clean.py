@@ -18,14 +18,22 @@ from pipelines.decode import decode
 from pipelines.extract import Extracted, extract
 from pipelines.input_size import MAX_INPUT_BYTES
 from pipelines.metadata import (
+    Page,
+    agency_tag,
+    byline,
+    byline_in,
+    choose_dates,
+    clean_source,
     clean_title,
+    editor_name,
     header_value,
     headline,
     join_names,
     label_value,
-    meta_datetime,
     parse_datetime,
     section_from_crumbs,
+    unlabelled_source,
+    updated_datetime,
     url_year,
 )
 from pipelines.profile import profile_for_text, profile_for_url
@@ -45,6 +53,7 @@ class Article:
     section: str | None
     title: str | None
     published_at: str | None
+    updated_at: str | None
     source: str | None
     author: str | None
     editor: str | None
@@ -166,6 +175,8 @@ def clean_page(data: bytes | str, *, url: str | None = None, content_type: str |
             raise _Failure(extracted.reason or "unreadable document")
 
         stage = "repair"
+        # As the page wrote them, to find them again in its HTML when dating it (repairs may change characters).
+        raw_title, raw_paragraphs = extracted.title, extracted.paragraphs
         explanation = _repair(extracted, config, profile)
         if kind == "text":  # the line-break fixer made U+2028/U+2029 LF: they end paragraphs now
             extracted.paragraphs = [line for p in extracted.paragraphs for line in _from_text(p).paragraphs]
@@ -193,10 +204,16 @@ def clean_page(data: bytes | str, *, url: str | None = None, content_type: str |
         fields = {**boilerplate.fields_of(extracted.aside), **stripped.fields}
         tz = profile.timezone if profile is not None else "+08:00"
         year = url_year(url)
-        published_at = (parse_datetime(extracted.time_text, year=year, tz=tz)
-                        or parse_datetime(extracted.header_text, year=year, tz=tz)
-                        or parse_datetime(fields.get("published_at"), year=year, tz=tz)
-                        or meta_datetime(extracted.meta, tz=tz))
+        dates = choose_dates(Page(html=text if kind == "html" else None, url=url, title=raw_title,
+                                  paragraphs=raw_paragraphs, header_text=extracted.header_text, body_fields=fields,
+                                  meta=extracted.meta), tz=tz)
+        evidence = dict(dates.evidence)
+        published_at = parse_datetime(extracted.time_text, year=year, tz=tz)
+        updated_at = updated_datetime(extracted.time_text, year=year, tz=tz)
+        evidence.update({k: "profile" for k, v in (("published_at", published_at), ("updated_at", updated_at)) if v})
+        published_at, updated_at = published_at or dates.published_at, updated_at or dates.updated_at
+        header_byline = _header_byline(extracted.header_text)
+        body_byline = _body_byline(paragraphs)
         match = profile.article_match(url_path(url)) if profile is not None else None
         section = (section_from_crumbs(extracted.breadcrumb) or fields.get("section")
                    or (profile.section_for(match[1].get("catid") or match[1].get("channel")) if match else None))
@@ -221,6 +238,7 @@ def clean_page(data: bytes | str, *, url: str | None = None, content_type: str |
             "lost": explanation.lost,
             "boilerplate": dict(removed),
             "extractor": extracted.extractor,
+            "dates": evidence,
             "mirror_of": found.mirror_of,
             "mirror_signs": list(found.signs),
             "repaired": explanation.repaired,
@@ -236,9 +254,13 @@ def clean_page(data: bytes | str, *, url: str | None = None, content_type: str |
             section=section,
             title=clean_title(title, profile.title_suffixes if profile is not None else ()),
             published_at=published_at,
-            source=_field(extracted, fields, "source"),
-            author=join_names(_field(extracted, fields, "author")),
-            editor=join_names(_field(extracted, fields, "editor")),
+            updated_at=updated_at,
+            source=clean_source(_field(extracted, fields, "source")) or (header_byline or (None, None))[1]
+            or unlabelled_source(extracted.header_text) or (agency_tag(paragraphs[0]) if paragraphs else None)
+            or (body_byline or (None, None))[1],
+            author=join_names(_field(extracted, fields, "author")) or "、".join((header_byline or body_byline or [[]])[0])
+            or None,
+            editor=editor_name(_field(extracted, fields, "editor")),
             body=body,
             images=extracted.images,
             extractor=extracted.extractor,
@@ -256,6 +278,35 @@ def _field(extracted: Extracted, fields: dict, name: str) -> str | None:
     """A field from its own header element, else from the header line, else from a body line that stated it."""
     return (header_value(getattr(extracted, f"{name}_text"), name) or label_value(extracted.header_text, name)
             or fields.get(name))
+
+
+_HEADER_TOKENS = 6
+
+
+def _header_byline(header: str | None) -> tuple[list[str], str | None] | None:
+    """A byline inside the header area (`2012-01-12 中國時報 石文南／台北報導`): the longest run of its words,
+    from the earliest word, that is one."""
+    tokens = (header or "").split()
+    for i in range(len(tokens)):
+        for j in range(min(len(tokens), i + _HEADER_TOKENS), i, -1):
+            found = byline(" ".join(tokens[i:j]))
+            if found and not (j < len(tokens) and tokens[j] in ("摄", "攝")):  # `快報記者 施向輝 攝`: a photo
+                return found
+    return None
+
+
+def _body_byline(paragraphs: list[str]) -> tuple[list[str], str | None] | None:
+    """A byline no label names, in the body: the lead's (`人民网北京12月15日电（记者 张帆）`), else a closing one
+    (`…原因。（记者左娅）`, `…之一。编译/记者 林晨音 尹晓琳`)."""
+    for paragraph in paragraphs[:3]:
+        found = byline_in(paragraph, lead=True)
+        if found:
+            return found
+    for paragraph in reversed(paragraphs[-3:]):
+        found = byline_in(paragraph, tail=True)
+        if found:
+            return found
+    return None
 
 
 def _content_id(title: str | None, body: str) -> str:

@@ -191,7 +191,7 @@ def test_record_is_sqlite_ready():
     record = clean(page_2020()).article.as_record()
     assert json.loads(record["quality"])["extractor"] == "profile:2020"
     assert json.loads(record["images"]) == ["https://www.cbg.cn/uploads/a.jpg"]
-    assert set(record) == {"id", "url", "canonical_url", "site", "section", "title", "published_at", "source",
+    assert set(record) == {"id", "url", "canonical_url", "site", "section", "title", "published_at", "updated_at", "source",
                            "author", "editor", "body", "images", "extractor", "mirror_of", "quality"}
 
 

@@ -1,4 +1,5 @@
-"""Metadata: dates, header fields, labels, titles, sections. Cases are data under tests/cases/extract/."""
+"""Metadata: dates, header fields, labels, people, titles, sections. Cases are data under tests/cases/extract/ and
+tests/cases/metadata/ (issue 11's date and name forms, and real-looking pages through ``clean_page``)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,22 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.clean import clean_page
 from pipelines.metadata import (
+    Page,
+    byline,
+    choose_dates,
     clean_title,
     header_value,
     headline,
+    iso_datetime,
     join_names,
     meta_datetime,
     parse_datetime,
     parse_labels,
     section_from_crumbs,
+    split_names,
+    updated_datetime,
     url_year,
 )
 
@@ -79,3 +87,58 @@ def test_headline_is_a_short_first_line():
     assert headline(["主力军挺进主战场 走好全媒体时代群众路", "今年9月，市里印发了意见。"]) == "主力军挺进主战场 走好全媒体时代群众路"
     assert headline(["今年9月，市里印发了意见。", "第二段。"]) is None
     assert headline(["只有一行"]) is None
+
+
+# --- issue 11: every date and name form, as data under tests/cases/metadata/ ---------------------------------------
+
+METADATA_CASES = Path(__file__).parent / "cases" / "metadata"
+
+
+def _metadata_cases(name: str) -> list:
+    cases = json.loads((METADATA_CASES / name).read_text(encoding="utf-8"))
+    return [pytest.param(case, id=case["label"]) for case in cases]
+
+
+@pytest.mark.parametrize("case", _metadata_cases("date_forms.json"))
+def test_date_form(case):
+    assert parse_datetime(case["input"]) == case["published"], case["comment"]
+    assert updated_datetime(case["input"]) == case["updated"], case["comment"]
+
+
+@pytest.mark.parametrize("case", _metadata_cases("machine_times.json"))
+def test_machine_readable_time(case):
+    assert iso_datetime(case["input"]) == case["expected"], case["comment"]
+
+
+@pytest.mark.parametrize("case", _metadata_cases("names.json"))
+def test_names(case):
+    assert split_names(case["input"]) == case["expected"], case["comment"]
+
+
+@pytest.mark.parametrize("case", _metadata_cases("bylines.json"))
+def test_byline(case):
+    found = byline(case["input"])
+    assert (list(map(list, [found[0]])) + [found[1]] if found else None) == case["expected"], case["comment"]
+
+
+@pytest.mark.parametrize("case", _metadata_cases("pages.json"))
+def test_page_metadata(case):
+    """A real-looking page through the whole cleaning path: the fields it states, and parsed lines out of the body."""
+    outcome = clean_page(case["html"].encode("utf-8"), url=case["url"], content_type="text/html; charset=utf-8")
+    assert outcome.kind == "article", outcome.reason
+    article = outcome.article
+    expected = dict(case["expected"])
+    starts, lacks = expected.pop("body_starts", None), expected.pop("body_lacks", None)
+    assert {name: getattr(article, name) for name in expected} == expected, case["comment"]
+    if starts:
+        assert article.body.startswith(starts)
+    if lacks:
+        assert lacks not in article.body
+
+
+def test_today_bounds_a_date_without_year_and_future_dates_are_refused():
+    page = Page(html="<html><body><h1>标题很长的一条新闻</h1><div>发布时间：2031-01-01 10:00</div>"
+                     "<p>正文第一段，内容充实，足够长。</p></body></html>",
+                title="标题很长的一条新闻", paragraphs=["正文第一段，内容充实，足够长。"])
+    assert choose_dates(page, today=date(2030, 6, 1)).published_at is None
+    assert choose_dates(page, today=date(2031, 6, 1)).published_at == "2031-01-01T10:00:00+08:00"

@@ -43,7 +43,8 @@ def test_old_archive_is_upgraded_in_place(tmp_path):
     _old_archive(path)
     with Archive(path) as arc:
         assert arc.upgraded == ["m002_versions", "m003_raw_capture", "m004_search", "m005_indexes",
-                                "m006_failure_lookup", "m007_run_alerts"]
+                                "m006_failure_lookup", "m007_run_alerts",
+                                "m008_updated_at"]
         row = arc.get_article("n1")
         assert row["title"] == OLD_ROWS[0][2] and row["body"] == OLD_ROWS[0][3]
         assert row["version"] == 1 and row["fetched_at"] == "2020-10-24T00:00:00+00:00"
@@ -88,3 +89,27 @@ def test_vacuum_keeps_the_index_pointing_at_the_right_articles(tmp_path):
         arc.conn.execute("VACUUM")
         assert [r["id"] for r in search(arc, "正文7号")] == ["a7"]
         assert [r["id"] for r in search(arc, "正文1号")] == []
+
+
+def test_updated_at_is_stored_and_versioned(tmp_path):
+    record = {"id": "u", "url": "u1", "title": "标题", "body": "正文", "published_at": "2020-10-22T08:00:00+08:00"}
+    with Archive(tmp_path / "news.db") as arc:
+        assert arc.upsert_article(record, run_id=None) == "new"
+        assert arc.upsert_article({**record, "updated_at": "2020-10-23T09:00:00+08:00"}, run_id=None) == "updated"
+        assert arc.get_article("u")["updated_at"] == "2020-10-23T09:00:00+08:00"
+        assert [v["updated_at"] for v in arc.versions("u")] == [None]
+
+
+def test_a_record_without_updated_at_keeps_the_hash_it_had_before_the_column():
+    """Archives written before m007 hashed seven fields; a recrawl of an unchanged article must match them."""
+    import hashlib
+    import json
+
+    from archive.store import content_hash
+
+    record = {"title": "标题", "published_at": "2020-10-22T08:00:00+08:00", "source": "视界网", "author": "李一",
+              "editor": "张静怡", "section": "新闻", "body": "正文"}
+    before = json.dumps([record[f] for f in ("title", "published_at", "source", "author", "editor", "section", "body")],
+                        ensure_ascii=False)
+    assert content_hash(record) == hashlib.sha256(before.encode("utf-8")).hexdigest()
+    assert content_hash({**record, "updated_at": "2020-10-23T09:00:00+08:00"}) != content_hash(record)

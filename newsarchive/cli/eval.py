@@ -1,6 +1,7 @@
-"""``newsarchive eval extraction DIR``: score extraction against (html, reference) pairs.
+"""``newsarchive eval extraction DIR``: score extraction against (html, reference) pairs, and with ``--labels`` the
+metadata (dates, authors, editor, source) against hand labels.
 
-A thin layer over :mod:`pipelines.evaluate`, which also holds the baselines' adapters.
+A thin layer over :mod:`pipelines.evaluate` and :mod:`pipelines.evaluate_metadata`, which hold the baselines' adapters.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from pipelines import evaluate
+from pipelines import evaluate, evaluate_metadata
 
 
 def _table(report: evaluate.Report, worst: int) -> str:
@@ -58,6 +59,35 @@ def _side_by_side(reports: list, documents: int) -> str:
     return "\n".join(lines)
 
 
+_METADATA_ROWS = (("published_at", "dates (to the day)"), ("updated_at", "updated_at (day)"),
+                  ("authors", "authors (exact)"), ("editor", "editor"), ("source", "source"))
+
+
+def _metadata_table(report: evaluate_metadata.MetadataReport, worst: int) -> str:
+    lines = [f"metadata        {report.extractor}: right / labelled (accuracy), spurious = stated where unlabelled"]
+    for name, title in _METADATA_ROWS:
+        if name in report.fields:
+            lines.append(f"  {title:<19} {report.right(name):3d} / {report.labelled(name):3d} "
+                         f"({report.accuracy(name):.4f})  spurious {report.spurious(name)}")
+    if worst:
+        for name, title in _METADATA_ROWS:
+            for doc in report.misses(name)[:worst] if name in report.fields else []:
+                lines.append(f"  miss {name}: {doc.name}  want {doc.want.get(name)!r}  got {doc.got.get(name)!r}")
+    return "\n".join(lines)
+
+
+def _metadata_report(name: str, labels_path: Path, pairs) -> evaluate_metadata.MetadataReport | None:
+    """The metadata scores of extractor ``name``, or None when it states no metadata (generic, readability)."""
+    try:
+        labels = evaluate_metadata.load_labels(labels_path)
+    except (OSError, ValueError) as exc:
+        _fail(f"--labels {labels_path}: {exc}")
+    if name not in evaluate_metadata.METADATA_EXTRACTORS:
+        return None
+    label, extractor, fields = evaluate_metadata.METADATA_EXTRACTORS[name]
+    return evaluate_metadata.evaluate_metadata(pairs, labels, extractor, label, fields)
+
+
 def _fail(message: str) -> None:
     """A usage problem: one line on stderr and exit status 2."""
     click.echo(f"newsarchive eval extraction: {message}", err=True)
@@ -78,11 +108,15 @@ def eval_group():
               help="Also score readability-lxml and trafilatura on the same pages in the same run and show them "
                    "side by side (a baseline that is not installed is noted, not fatal).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--show-worst", "worst", type=click.IntRange(min=0), default=0, help="List the N lowest-F1 pages.")
-def extraction(directory: Path, name: str, baselines: bool, fmt: str, worst: int):
+@click.option("--show-worst", "worst", type=click.IntRange(min=0), default=0,
+              help="List the N lowest-F1 pages (and with --labels, up to N misses per metadata field).")
+@click.option("--labels", "labels_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Hand labels (JSON: page name -> published_at, updated_at, authors, editor, source) to score "
+                   "metadata against, e.g. tests/cases/extract/daniel_labels.json.")
+def extraction(directory: Path, name: str, baselines: bool, fmt: str, worst: int, labels_path: Path | None):
     """Character precision/recall/F1 (per-document average), title accuracy, boilerplate leaks by kind, empty
     outputs, errors and docs/s over DIRECTORY/html/NAME + DIRECTORY/reference/NAME pairs (NAME.gz pages are
-    read gzipped)."""
+    read gzipped); with --labels, dates (to the day), authors (exact list), editor and source against the labels."""
     pairs = evaluate.load_pairs(directory) if directory.is_dir() else []
     if not pairs:
         _fail(f"no html/NAME + reference/NAME pairs in {directory}")
@@ -100,6 +134,7 @@ def extraction(directory: Path, name: str, baselines: bool, fmt: str, worst: int
     except ImportError as exc:
         _fail(f"--extractor {name} needs the bench extra ({exc})")
     report = evaluate.evaluate(directory, extractor, label, pairs=pairs)
+    metadata = _metadata_report(name, labels_path, pairs) if labels_path is not None else None
     if fmt == "json":
         payload = report.summary()
         payload["worst"] = [
@@ -107,9 +142,13 @@ def extraction(directory: Path, name: str, baselines: bool, fmt: str, worst: int
              "leaks": dict(d.leaks), "error": d.error}
             for d in report.worst(worst)
         ]
+        if labels_path is not None:
+            payload["metadata"] = metadata.summary() if metadata else None
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         click.echo(_table(report, worst))
+        if labels_path is not None:
+            click.echo(_metadata_table(metadata, worst) if metadata else f"metadata        {label} states none")
 
 
 COMMANDS = [eval_group]
