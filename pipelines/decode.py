@@ -23,7 +23,7 @@ from pipelines.plausibility import (
     implausibility,
     script_implausibility,
 )
-from pipelines.unicode_forms import WIDE, bom, sniff_wide
+from pipelines.unicode_forms import WIDE, bom, east_asian_utf16, sniff_wide
 
 __all__ = ["Decoded", "codec_for_label", "count_losses", "decode"]
 
@@ -109,6 +109,9 @@ def decode(data: bytes, content_type: str | None = None) -> Decoded:
         return structural
     wide = any(codec_for_label(label) in WIDE for _, label in declarations)
     if not wide and _looks_binary(data):
+        utf16 = _east_asian_utf16(data, declared, None)
+        if utf16 is not None:
+            return utf16
         text = data.decode("utf-8", errors="replace")
         return Decoded(text, "utf-8", "detected", declared, None, 0.0, count_losses(text), looks_binary=True)
 
@@ -227,6 +230,9 @@ def _detect(data: bytes, declared: str | None, rejected: str | None) -> Decoded:
     utf8 = _strict(data, "utf-8")
     if utf8 is not None:
         return Decoded(utf8, "utf-8", "detected", declared, rejected, 1.0, count_losses(utf8))
+    utf16 = _east_asian_utf16(data, declared, rejected)
+    if utf16 is not None:
+        return utf16
 
     # Choose on a sample: each reading is scored, the cheapest wins, ties go to the stricter codec (listed first).
     sample = _sample(data)
@@ -236,6 +242,10 @@ def _detect(data: bytes, declared: str | None, rejected: str | None) -> Decoded:
         readings["mixed"] = mixed[0]
     best = min(readings, key=lambda name: script_implausibility(readings[name]))
 
+    other = language.non_chinese_reading(sample) if language.doubtful_chinese(readings[best]) else None
+    if other is not None:
+        text = decode_lenient(data, other[0])
+        return Decoded(text, other[0], "detected", declared, rejected, other[1], count_losses(text))
     if best == "mixed":
         text, runs = mixed if sample is data else _decode_runs(data) or mixed
         return Decoded(text, "utf-8+gb18030", "mixed", declared, rejected, _confidence(text), count_losses(text), runs)
@@ -253,6 +263,16 @@ def _detect(data: bytes, declared: str | None, rejected: str | None) -> Decoded:
             return Decoded(text, codec, "detected", declared, rejected, confidence, count_losses(text))
     text = readings[best] if sample is data else data.decode(best, errors="replace")
     return Decoded(text, best, "detected", declared, rejected, _confidence(text), count_losses(text))
+
+
+def _east_asian_utf16(data: bytes, declared: str | None, rejected: str | None) -> Decoded | None:
+    """BOM-less CJK text in UTF-16, which has too few NULs for `sniff_wide`: kept only when the reading is plausible
+    Chinese, Japanese or Korean."""
+    for codec, text in east_asian_utf16(data):
+        if _plausible_chinese(text, ENOUGH_HANZI) or language.plausible_east_asian(text):
+            text = decode_lenient(data, codec)
+            return Decoded(text, codec, "detected", declared, rejected, 0.9, count_losses(text))
+    return None
 
 
 def _decode_runs(data: bytes) -> tuple[str, int] | None:

@@ -126,6 +126,15 @@ def _not_korean(text: str) -> str | None:
     return None
 
 
+def plausible_east_asian(text: str) -> bool:
+    """Japanese (kana among the kanji) or Korean (Hangul in Korean's order) enough to tell from a wrong reading."""
+    head = text[:_SAMPLE]
+    kana, hanzi, hangul = len(KANA.findall(head)), len(HANZI.findall(head)), len(HANGUL.findall(head))
+    if kana >= 10 and kana >= 0.2 * (kana + hanzi) and score(head).mess <= MESSY:
+        return True
+    return hangul >= 20 and _not_korean(head) is None and score(head).mess <= MESSY
+
+
 def korean_reading(sample: bytes, chinese: str) -> Reading | None:
     """The Korean reading of bytes that also read as Chinese (`chinese`), when it is clearly the better one: mostly
     Hangul, and less messy than the Chinese reading."""
@@ -156,10 +165,31 @@ def _rival_script(sample: bytes, chinese: str, codecs: tuple[str, ...], fits) ->
     return best if best.mess <= score(chinese).mess else None
 
 
+_LOST = re.compile("[\ufffd\ue000-\uf8ff]")  # replacement characters and private use
+_NOT_CHINESE = tuple(codec for codec in DETECTABLE if codec not in ("utf_8", "gb18030", "big5hkscs"))
+
+
+def doubtful_chinese(text: str) -> bool:
+    """Whether a reading that passes the common-hanzi model may still be another script's bytes: it lost
+    characters, or charset-normalizer finds it messy (real Chinese scores near 0; Thai, Cyrillic, Greek or Korean
+    bytes read as GBK score 0.15 to 2)."""
+    return bool(_LOST.search(text[:_SAMPLE])) or score(text).mess > 0.1
+
+
+def non_chinese_reading(sample: bytes) -> tuple[str, float] | None:
+    """A reading of `sample` in a non-Chinese encoding that charset-normalizer finds clean and coherent in some
+    language (mess <= 0.1, coherence >= 0.3): (codec, confidence), or None."""
+    best = from_bytes(sample, cp_isolation=list(_NOT_CHINESE)).best()
+    if best is None or best.chaos > 0.1 or best.coherence < 0.3:
+        return None
+    return canonical(best.encoding), _confidence(best)
+
+
 def detect(sample: bytes) -> tuple[str, float] | None:
     """(codec, confidence) of charset-normalizer's best reading of `sample` among `DETECTABLE`, or None."""
     best = from_bytes(sample, cp_isolation=list(DETECTABLE)).best()
-    if best is None:
-        return None
-    confidence = max(0.0, 1.0 - best.chaos) * (1.0 if best.coherence else 0.5)
-    return canonical(best.encoding), confidence
+    return None if best is None else (canonical(best.encoding), _confidence(best))
+
+
+def _confidence(match) -> float:
+    return max(0.0, 1.0 - match.chaos) * (1.0 if match.coherence else 0.5)
