@@ -179,18 +179,20 @@ def _check(data: bytes, codec: str) -> tuple[str, str | None]:
         return "", "failed strict decode"
     if codec == "utf-8" or text.isascii():
         return text, None
-    if codec in _CHINESE:
+    if codec.startswith("utf"):  # UTF-7, -16, -32: any script; what they decode strictly is text unless controls
+        return (text, None) if language.controls(text) <= len(text[:_SAMPLE]) // 200 else ("", "yields controls")
+    if codec in _CHINESE or codec in ("cp950", "hz"):
         return _check_chinese(data, text, codec)
     sample = _sample(data)
-    if codec in language.JAPANESE:
+    if language.is_japanese(codec):
         share, count = common_share(text)
         return (text, None) if count < ENOUGH_HANZI or _KANA.search(text) else ("", "yields hanzi without kana")
     if codec not in WIDE and codec not in language.KOREAN:
         # multi-byte UTF-8 sequences do not happen by chance in another encoding's text
         utf8 = decode_strict(sample, "utf-8")
-        if utf8 is not None:
+        if utf8 is not None and not utf8.isascii():
             return "", "but the body reads better as utf-8"
-        for other in ("gb18030", "big5hkscs"):
+        for other in ("gb18030", "big5hkscs") if not language.coherent(text) else ():
             reading = decode_strict(sample, other)
             if reading is not None and _plausible_chinese(reading, ENOUGH_HANZI) and not language.controls(reading):
                 cost = script_implausibility(decode_lenient(sample, codec))
@@ -207,6 +209,9 @@ def _check_chinese(data: bytes, text: str, codec: str) -> tuple[str, str | None]
     if count >= ENOUGH_HANZI and share < PLAUSIBLE_SHARE:
         return "", f"yields implausible text (common-hanzi share {share:.2f})"
     sample = _sample(data)
+    if count == 0:  # Cyrillic, Greek or kana from GB 2312's other rows: a text for the other scripts' judge
+        why = language.implausible(text, codec, sample)
+        return ("", why) if why else (text, None)
     cost = script_implausibility(sample.decode(codec, errors="replace"))
     for other in _CHINESE:
         if other == codec:
@@ -269,7 +274,7 @@ def _east_asian_utf16(data: bytes, declared: str | None, rejected: str | None) -
     """BOM-less CJK text in UTF-16, which has too few NULs for `sniff_wide`: kept only when the reading is plausible
     Chinese, Japanese or Korean."""
     for codec, text in east_asian_utf16(data):
-        if _plausible_chinese(text, ENOUGH_HANZI) or language.plausible_east_asian(text):
+        if _plausible_chinese(text, 8) or language.plausible_east_asian(text):
             text = decode_lenient(data, codec)
             return Decoded(text, codec, "detected", declared, rejected, 0.9, count_losses(text))
     return None

@@ -51,6 +51,13 @@ _SCRIPT_OF = {codec: script for script, codecs in RIVALS.items() for codec in co
 
 KOREAN = ("cp949", "johab", "iso2022_kr")
 JAPANESE = ("cp932", "euc_jp", "iso2022_jp*")
+_JAPANESE_PREFIXES = ("shift_jis", "euc_jis", "iso2022_jp", "cp932", "euc_jp")
+
+
+def is_japanese(codec: str) -> bool:
+    """Any of Python's Japanese codecs (Shift_JIS, EUC-JP and ISO-2022-JP, with their JIS X 0213 variants)."""
+    return codec.startswith(_JAPANESE_PREFIXES)
+
 #: What detection chooses among when the bytes are neither UTF-8 nor Chinese (browser supersets only: windows-1252
 #: for Latin-1, cp949 for EUC-KR...).
 DETECTABLE = ("utf_8", "gb18030", "big5hkscs", "cp932", "euc_jp", "cp949", "johab", "cp1252", "cp1250", "cp1251",
@@ -73,6 +80,12 @@ def score(text: str, codec: str = "") -> Reading:
     sample = text[:_SAMPLE]
     languages = coherence_ratio(sample)
     return Reading(codec, sample, mess_ratio(sample, 1.0), languages[0][1] if languages else 0.0)
+
+
+def coherent(text: str) -> bool:
+    """Clean text whose letters follow some language's frequency order (mess <= 0.05, coherence >= 0.3)."""
+    reading = score(text)
+    return reading.mess <= 0.05 and reading.coherence >= 0.3
 
 
 def controls(text: str) -> int:
@@ -130,7 +143,7 @@ def plausible_east_asian(text: str) -> bool:
     """Japanese (kana among the kanji) or Korean (Hangul in Korean's order) enough to tell from a wrong reading."""
     head = text[:_SAMPLE]
     kana, hanzi, hangul = len(KANA.findall(head)), len(HANZI.findall(head)), len(HANGUL.findall(head))
-    if kana >= 10 and kana >= 0.2 * (kana + hanzi) and score(head).mess <= MESSY:
+    if kana >= 10 and kana >= 0.2 * (kana + hanzi):
         return True
     return hangul >= 20 and _not_korean(head) is None and score(head).mess <= MESSY
 
@@ -179,7 +192,7 @@ def doubtful_chinese(text: str) -> bool:
 def non_chinese_reading(sample: bytes) -> tuple[str, float] | None:
     """A reading of `sample` in a non-Chinese encoding that charset-normalizer finds clean and coherent in some
     language (mess <= 0.1, coherence >= 0.3): (codec, confidence), or None."""
-    best = from_bytes(sample, cp_isolation=list(_NOT_CHINESE)).best()
+    best = _best(from_bytes(sample, cp_isolation=list(_NOT_CHINESE)))
     if best is None or best.chaos > 0.1 or best.coherence < 0.3:
         return None
     return canonical(best.encoding), _confidence(best)
@@ -187,8 +200,20 @@ def non_chinese_reading(sample: bytes) -> tuple[str, float] | None:
 
 def detect(sample: bytes) -> tuple[str, float] | None:
     """(codec, confidence) of charset-normalizer's best reading of `sample` among `DETECTABLE`, or None."""
-    best = from_bytes(sample, cp_isolation=list(DETECTABLE)).best()
+    best = _best(from_bytes(sample, cp_isolation=list(DETECTABLE)))
     return None if best is None else (canonical(best.encoding), _confidence(best))
+
+
+def _best(matches):
+    """charset-normalizer's best match, its ties (as clean and as coherent) broken by `DETECTABLE`'s order, which
+    puts the encodings the web uses most first (windows-1252 before windows-1250, Windows before DOS and Mac)."""
+    if not matches:
+        return None
+    first = matches[0]
+    tied = [match for match in matches
+            if match.chaos <= first.chaos + 0.005 and match.coherence >= first.coherence - 0.02]
+    order = {codec: index for index, codec in enumerate(DETECTABLE)}
+    return min(tied, key=lambda match: order.get(match.encoding, len(order)))
 
 
 def _confidence(match) -> float:

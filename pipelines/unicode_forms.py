@@ -20,9 +20,10 @@ BOMS = ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"), 
 WIDE = frozenset({"utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be", "utf-16", "utf-32"})
 
 _SNIFF = 4096
-# (codec, code unit size, {byte slot: least share of NULs}, the slot that is NUL only for U+0000)
-_FORMS = (("utf-32-le", 4, {3: 0.99, 2: 0.9}, 0), ("utf-32-be", 4, {0: 0.99, 1: 0.9}, 3),
-          ("utf-16-le", 2, {1: 0.3}, 0), ("utf-16-be", 2, {0: 0.3}, 1))
+# (codec, code unit size, {byte slot: least share of NULs}, the low byte's slot, most NULs there: in UTF-32 a
+# quarter, for the characters at multiples of 256 such as 대 U+B300; in UTF-16, where the high bytes say less, 5%)
+_FORMS = (("utf-32-le", 4, {3: 0.99, 2: 0.9}, 0, 0.25), ("utf-32-be", 4, {0: 0.99, 1: 0.9}, 3, 0.25),
+          ("utf-16-le", 2, {1: 0.3}, 0, 0.05), ("utf-16-be", 2, {0: 0.3}, 1, 0.05))
 # What CJK text in UTF-16 is made of (its NULs come from the few characters whose low byte is 00, such as 一).
 _EAST_ASIAN = re.compile("[\t\n\r -~\u3000-\u30ff\u3400-\u9fff\uac00-\ud7a3\uf900-\ufaff\uff00-\uffef]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
@@ -43,11 +44,11 @@ def sniff_wide(data: bytes) -> str | None:
     head = data[:_SNIFF]
     if len(head) < 4:
         return None
-    for codec, unit, zero_slots, low_slot in _FORMS:
+    for codec, unit, zero_slots, low_slot, low_most in _FORMS:
         units = len(head) // unit
         slots = [head[slot:units * unit:unit] for slot in range(unit)]
         zeros = [slot.count(0) / units for slot in slots]
-        if zeros[low_slot] > 0.05 or not (all(zeros[slot] >= share for slot, share in zero_slots.items())
+        if zeros[low_slot] > low_most or not (all(zeros[slot] >= share for slot, share in zero_slots.items())
                                           or (unit == 2 and _one_block(slots[1 - low_slot]))):
             continue
         if _readable(data, codec) is not None:
