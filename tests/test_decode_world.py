@@ -27,7 +27,8 @@ LABELLED_EXCEPTIONS = {
     # Python's euc_kr joins KS X 1001 jamo sequences (8 bytes) into syllables; browsers read EUC-KR as cp949
     "Korean/cpython:Lib/test/cjkencodings/euc_kr-utf8.txt/euc_kr",
     # Traditional Chinese in EUC-JP's JIS kanji and no kana: a label is not believed for hanzi without kana
-    "Chinese (Traditional)/cpython:Lib/test/cjkencodings/big5-utf8.txt/euc_jp",
+    *(f"Chinese (Traditional)/cpython:Lib/test/cjkencodings/big5-utf8.txt/{codec}"
+      for codec in ("euc_jp", "euc_jis_2004", "euc_jisx0213")),
 }
 
 
