@@ -12,6 +12,7 @@ A clean UTF-8 page costs one strict `bytes.decode` plus a few regex probes: dete
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from pipelines import iso2022, language
@@ -39,6 +40,8 @@ _LOSS = re.compile("(?:锟斤拷|\ufffd)+")
 # digit), which valid UTF-8 never spells: one encoding inside.
 _FOUR_BYTES = rb"[\x81-\xfe][\x30-\x39][\x81-\xfe][\x30-\x39]"
 _HIGH_RUN = re.compile(rb"(?:" + _FOUR_BYTES + rb"|[\x80-\xff])(?:" + _FOUR_BYTES + rb"|[\x40-\xff])*")
+# A word of letters outside Latin-1 and CJK (Greek, Cyrillic, Armenian, Hebrew, Arabic...): two or more of them.
+_ALPHABET_WORD = re.compile("[\u0370-\u058f\u05d0-\u05ea\u0620-\u064a]{2,}")
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
 _CLEAR = 2  # implausibility units by which one reading of a run must beat the other to decide it alone
@@ -287,7 +290,11 @@ def _decode_runs(data: bytes) -> tuple[str, int] | None:
     keeps whole), so each run is in one encoding. A run that only one codec reads exactly is in that one. When both
     or neither do, a clearly cheaper reading wins (replacement characters included); a short run that stays
     ambiguous (`指` is D6 B8, also the UTF-8 of a Hebrew point) takes the encoding of the run before it, as mixed
-    pages come in blocks.
+    pages come in blocks. A run whose UTF-8 reading is a word of one alphabet (`Ελληνικά`, `Русский` in a
+    language menu) is UTF-8 when its GBK reading holds a rare hanzi: the Chinese model prices Greek and Cyrillic
+    as mojibake symbols and would prefer the hanzi, but GBK that spells UTF-8 letters of one alphabet and is all
+    common hanzi is as likely as the word (Cyrillic's D0/D1 lead bytes begin common GBK rows), so that stays to the
+    model.
     """
     gaps, runs, choices, position = [], [], [], 0
     for match in _HIGH_RUN.finditer(data):
@@ -298,6 +305,9 @@ def _decode_runs(data: bytes) -> tuple[str, int] | None:
             utf8, gbk = run.decode("utf-8", errors="replace"), run.decode("gb18030", errors="replace")
         if gbk is None or utf8 is None:
             choices.append("u" if gbk is None else "g")
+        elif (_ALPHABET_WORD.fullmatch(utf8) and len({_script(c) for c in utf8}) == 1
+              and common_share(gbk)[0] < 1.0):
+            choices.append("u")
         else:
             difference = implausibility(gbk) - implausibility(utf8)
             choices.append("u" if difference >= _CLEAR else "g" if difference <= -_CLEAR else "?")
@@ -321,6 +331,10 @@ def _fill(choices: list[str]) -> list[str]:
         decided = decided if choice == "?" else choice
         filled.append(decided)
     return filled
+
+
+def _script(char: str) -> str:
+    return unicodedata.name(char, "?").split()[0]
 
 
 def _strict(data: bytes, codec: str) -> str | None:
