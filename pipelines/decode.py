@@ -264,6 +264,12 @@ def _detect(data: bytes, declared: str | None, rejected: str | None) -> Decoded:
             return Decoded(text, rival.codec, "detected", declared, rejected, max(0.0, 1.0 - rival.mess),
                            count_losses(text))
     else:
+        for codec in (*language.JAPANESE[:2], *language.KOREAN[:2]):
+            # charset-normalizer finds Japanese mixed with Latin words messy (0.4); kana or Korean order decide
+            reading = decode_strict(sample, codec)
+            if reading is not None and language.plausible_east_asian(reading):
+                text = decode_lenient(data, codec)
+                return Decoded(text, codec, "detected", declared, rejected, 0.9, count_losses(text))
         other = language.detect(sample)
         if other is not None and other[0] not in _CHINESE:
             codec, confidence = other

@@ -35,6 +35,7 @@ CLEARLY_MORE_COHERENT = 0.2
 _SAMPLE = 16 * 1024  # characters judged: enough for any of these measures
 
 HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+_FULL_WIDTH_KANA = re.compile("[\u3040-\u30ff]")
 KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
 # C0 and C1 controls other than tab, newlines, form feed and escape, and noncharacters: no writer types them.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f-\x9f\ufffe\uffff]")
@@ -156,12 +157,19 @@ def korean_reading(sample: bytes, chinese: str) -> Reading | None:
 
 
 def japanese_reading(sample: bytes, chinese: str) -> Reading | None:
-    """The Japanese reading of bytes that also read as Chinese, when the Chinese reading holds kana (real Chinese
-    almost never does: EUC-JP's kana rows are GBK's) and the Japanese one is less messy."""
+    """The Japanese reading of bytes that also read as Chinese, when it is clearly the better one: the Chinese
+    reading holds kana (real Chinese almost never does: EUC-JP's kana rows are GBK's), or the Japanese reading is a
+    fifth full-width kana (Shift_JIS kana are rare GBK hanzi; GBK read as Shift_JIS gives half-width katakana,
+    which do not count), and the Japanese reading is no messier."""
     kana, hanzi = len(KANA.findall(chinese[:_SAMPLE])), len(HANZI.findall(chinese[:_SAMPLE]))
-    if kana < 5 or kana < 0.05 * (kana + hanzi):
-        return None
-    return _rival_script(sample, chinese, JAPANESE[:2], lambda text: len(KANA.findall(text[:_SAMPLE])) >= 5)
+    if kana >= 5 and kana >= 0.05 * (kana + hanzi):
+        return _rival_script(sample, chinese, JAPANESE[:2], lambda text: len(KANA.findall(text[:_SAMPLE])) >= 5)
+    return _rival_script(sample, chinese, JAPANESE[:2], _mostly_kana)
+
+
+def _mostly_kana(text: str) -> bool:
+    kana, hanzi = len(_FULL_WIDTH_KANA.findall(text[:_SAMPLE])), len(HANZI.findall(text[:_SAMPLE]))
+    return kana >= 10 and kana >= 0.2 * (kana + hanzi)
 
 
 def _rival_script(sample: bytes, chinese: str, codecs: tuple[str, ...], fits) -> Reading | None:
