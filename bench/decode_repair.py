@@ -29,6 +29,7 @@ from pipelines.profile import load_profile
 from pipelines.repair import RepairConfig, fast_path, repair, repair_segments
 from pipelines.repair.mojibake import fix_cjk_mojibake, fix_latin_mojibake
 from replica import Replica
+from tests.decode_kinds import score as score_kinds
 
 DANIEL = Path(__file__).resolve().parent.parent.parent / "shared" / "devdata" / "daniel-zh-dev"
 REPEAT = 5
@@ -191,6 +192,7 @@ def run() -> list[str]:
     lines += _segment_lines([(page, None, None) for page in pages], origin)
     lines += _segment_lines(_replica_pages(), f"{PAGES} replica cbg.cn articles (cbg profile)")
     if (DANIEL / "reference").is_dir():
+        lines += _kind_lines()
         lines += _recovery_lines(reference_paragraphs())
     else:
         lines.append("  recovery rates: skipped, ../shared/devdata/daniel-zh-dev is absent")
@@ -261,6 +263,16 @@ def _recovery_lines(paragraphs: list[str]) -> list[str]:
     total, before, after = lossy_recovery(paragraphs)
     lines.append(f"    utf-8 read as gbk, lossy (errors=replace): hanzi in place {before}/{total} before repair,"
                  f" {after}/{total} ({_rate(after, total)}) after; lost ones stay U+FFFD")
+    return lines
+
+
+def _kind_lines() -> list[str]:
+    """The decode kinds of `tests.decode_kinds` (mixed pages, lying headers and meta tags), per document."""
+    texts = [path.read_text(encoding="utf-8") for path in sorted((DANIEL / "html").iterdir())]
+    texts = [text for text in texts if "\ufffd" not in text]
+    lines = [f"  decode kinds on {len(texts)} real pages, exact per document:"]
+    for kind, (right, total) in score_kinds(texts, decode).items():
+        lines.append(f"    {kind:25s} {right}/{total} ({_rate(right, total)})")
     return lines
 
 
