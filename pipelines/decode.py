@@ -219,7 +219,7 @@ def _check_chinese(data: bytes, text: str, codec: str) -> tuple[str, str | None]
     for other in _CHINESE:
         if other == codec:
             continue
-        reading = _strict(sample, other)
+        reading = decode_strict(sample, other)
         if reading is not None and not reading.isascii() and script_implausibility(reading) < cost:
             return "", f"but the body reads better as {other}"
     if codec == "gb18030" and len(data) <= _MIXED_LIMIT:
@@ -235,7 +235,7 @@ def _check_chinese(data: bytes, text: str, codec: str) -> tuple[str, str | None]
 
 
 def _detect(data: bytes, declared: str | None, rejected: str | None) -> Decoded:
-    utf8 = _strict(data, "utf-8")
+    utf8 = decode_strict(data, "utf-8")
     if utf8 is not None:
         return Decoded(utf8, "utf-8", "detected", declared, rejected, 1.0, count_losses(utf8))
     utf16 = _east_asian_utf16(data, declared, rejected)
@@ -306,7 +306,7 @@ def _decode_runs(data: bytes) -> tuple[str, int] | None:
     for match in _HIGH_RUN.finditer(data):
         gaps.append(data[position:match.start()].decode("ascii"))
         run = match.group()
-        utf8, gbk = _strict(run, "utf-8"), _strict(run, "gb18030")
+        utf8, gbk = decode_strict(run, "utf-8"), decode_strict(run, "gb18030")
         if utf8 is None and gbk is None:
             utf8, gbk = run.decode("utf-8", errors="replace"), run.decode("gb18030", errors="replace")
         if gbk is None or utf8 is None:
@@ -341,13 +341,6 @@ def _fill(choices: list[str]) -> list[str]:
 
 def _script(char: str) -> str:
     return unicodedata.name(char, "?").split()[0]
-
-
-def _strict(data: bytes, codec: str) -> str | None:
-    try:
-        return data.decode(codec)
-    except UnicodeDecodeError:
-        return None
 
 
 def _sample(data: bytes) -> bytes:
