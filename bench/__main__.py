@@ -11,7 +11,8 @@ import sys
 import time
 import traceback
 
-BENCHES = ("decode_repair", "latin_mojibake", "extract", "metadata", "crawl", "faults", "archive", "distributed", "startup")
+BENCHES = ("decode_repair", "charsets", "latin_mojibake", "extract", "metadata", "crawl", "faults", "archive",
+           "distributed", "startup")
 
 
 def main(names: list[str]) -> int:

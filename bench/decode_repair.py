@@ -30,6 +30,7 @@ from pipelines.profile import load_profile
 from pipelines.repair import RepairConfig, fast_path, repair, repair_segments
 from pipelines.repair.mojibake import fix_cjk_mojibake, fix_latin_mojibake
 from replica import Replica
+from tests.decode_kinds import score as score_kinds
 
 DANIEL = Path(__file__).resolve().parent.parent.parent / "shared" / "devdata" / "daniel-zh-dev"
 REPEAT = 5
@@ -212,6 +213,7 @@ def run() -> list[str]:
     lines.append("  on paragraphs generated from the replica's word lists (the project's own text):")
     lines += _recovery_lines(replica_paragraphs())
     if (DANIEL / "reference").is_dir():
+        lines += _kind_lines()
         lines.append("  on the daniel-zh-dev reference paragraphs (real news, 2011-2012):")
         lines += _recovery_lines(reference_paragraphs())
     else:
@@ -283,6 +285,16 @@ def _recovery_lines(paragraphs: list[str]) -> list[str]:
     total, before, after = lossy_recovery(paragraphs)
     lines.append(f"    utf-8 read as gbk, lossy (errors=replace): hanzi in place {before}/{total} before repair,"
                  f" {after}/{total} ({_rate(after, total)}) after; lost ones stay U+FFFD")
+    return lines
+
+
+def _kind_lines() -> list[str]:
+    """The decode kinds of `tests.decode_kinds` (mixed pages, lying headers and meta tags), per document."""
+    texts = [path.read_text(encoding="utf-8") for path in sorted((DANIEL / "html").iterdir())]
+    texts = [text for text in texts if "\ufffd" not in text]
+    lines = [f"  decode kinds on {len(texts)} real pages, exact per document:"]
+    for kind, (right, total) in score_kinds(texts, decode).items():
+        lines.append(f"    {kind:25s} {right}/{total} ({_rate(right, total)})")
     return lines
 
 

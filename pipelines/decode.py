@@ -12,10 +12,11 @@ A clean UTF-8 page costs one strict `bytes.decode` plus a few regex probes: dete
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
-from charset_normalizer import from_bytes
-
+from pipelines import iso2022, language
+from pipelines.encodings import codec_for_label, decode_lenient, decode_strict, lookup, whatwg_name
 from pipelines.plausibility import (
     ENOUGH_HANZI,
     PLAUSIBLE_SHARE,
@@ -23,40 +24,14 @@ from pipelines.plausibility import (
     implausibility,
     script_implausibility,
 )
+from pipelines.unicode_forms import WIDE, bom, east_asian_utf16, sniff_wide
 
-# WHATWG Encoding Standard labels, mapped to the Python codec that decodes like a browser: every GB label reads as
-# gb18030 (a superset of GBK), big5 as Big5-HKSCS, Latin-1 and ASCII as windows-1252.
-_LABELS: dict[str, tuple[str, ...]] = {
-    "utf-8": ("unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "utf-8", "utf8", "x-unicode20utf8"),
-    "gb18030": ("chinese", "csgb2312", "csiso58gb231280", "gb2312", "gb_2312", "gb_2312-80", "gbk", "iso-ir-58",
-                "x-gbk", "gb18030", "cp936", "ms936", "windows-936", "euc-cn", "hz-gb-2312"),
-    "big5hkscs": ("big5", "big5-hkscs", "cn-big5", "csbig5", "x-x-big5", "big5hkscs", "cp950"),
-    "cp1252": ("ansi_x3.4-1968", "ascii", "cp1252", "cp819", "csisolatin1", "ibm819", "iso-8859-1", "iso-ir-100",
-               "iso8859-1", "iso88591", "iso_8859-1", "iso_8859-1:1987", "l1", "latin1", "us-ascii",
-               "windows-1252", "x-cp1252"),
-    "cp932": ("csshiftjis", "ms932", "ms_kanji", "shift-jis", "shift_jis", "sjis", "windows-31j", "x-sjis"),
-    "euc_jp": ("cseucpkdfmtjapanese", "euc-jp", "x-euc-jp"),
-    "iso2022_jp": ("csiso2022jp", "iso-2022-jp"),
-    "cp949": ("cseuckr", "csksc56011987", "euc-kr", "iso-ir-149", "korean", "ks_c_5601-1987", "ks_c_5601-1989",
-              "ksc5601", "ksc_5601", "windows-949"),
-    "utf-16-le": ("csunicode", "iso-10646-ucs-2", "ucs-2", "unicode", "unicodefeff", "utf-16", "utf-16le"),
-    "utf-16-be": ("unicodefffe", "utf-16be"),
-    "koi8_r": ("cskoi8r", "koi", "koi8", "koi8-r", "koi8_r"),
-    "cp1251": ("cp1251", "windows-1251", "x-cp1251"),
-    "iso8859_15": ("iso-8859-15", "iso8859-15", "latin-9", "l9"),
-}
-LABELS: dict[str, str] = {label: codec for codec, labels in _LABELS.items() for label in labels}
+__all__ = ["Decoded", "codec_for_label", "count_losses", "decode"]
 
-_CHINESE = ("utf_8", "gb18030", "big5hkscs")
-# Japanese and Korean double-byte codecs: a model of Chinese cannot judge their text (EUC-KR and EUC-JP bytes read
-# as GBK land on common hanzi), so a strict decode is all we check, and for Japanese that kanji come with kana.
-_JAPANESE = ("cp932", "euc_jp", "iso2022_jp")
-_OTHER_DOUBLE_BYTE = (*_JAPANESE, "cp949")
+_CHINESE = ("utf-8", "gb18030", "big5hkscs")
 _KANA = re.compile("[\u3040-\u30ff]")
-# charset-normalizer is asked only when no Chinese reading fits, and only among these.
-_OTHERS = ["cp1252", "shift_jis", "euc_jp", "euc_kr", "cp1251", "iso8859_15"]
+_LABEL_SOURCES = ("http", "meta", "xml")
 
-_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 _HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([^\"';,\s]+)", re.I)
 _XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']\s*([A-Za-z0-9._:-]+)", re.I)
 _META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.I)
@@ -65,6 +40,8 @@ _LOSS = re.compile("(?:锟斤拷|\ufffd)+")
 # digit), which valid UTF-8 never spells: one encoding inside.
 _FOUR_BYTES = rb"[\x81-\xfe][\x30-\x39][\x81-\xfe][\x30-\x39]"
 _HIGH_RUN = re.compile(rb"(?:" + _FOUR_BYTES + rb"|[\x80-\xff])(?:" + _FOUR_BYTES + rb"|[\x40-\xff])*")
+# A word of letters outside Latin-1 and CJK (Greek, Cyrillic, Armenian, Hebrew, Arabic...): two or more of them.
+_ALPHABET_WORD = re.compile("[\u0370-\u058f\u05d0-\u05ea\u0620-\u064a]{2,}")
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
 _CLEAR = 2  # implausibility units by which one reading of a run must beat the other to decide it alone
@@ -78,7 +55,7 @@ class Decoded:
     """Text and the evidence for how it was read. `confidence` near 0 means the bytes are probably not text."""
 
     text: str
-    encoding: str
+    encoding: str  # the Python codec that decoded the text ("utf-8+gb18030" for a mixed page)
     source: str  # "bom" | "http" | "meta" | "xml" | "detected" | "mixed"
     declared: str | None = None
     rejected: str | None = None
@@ -102,10 +79,14 @@ class Decoded:
             evidence["binary"] = True
         return evidence
 
-
-def codec_for_label(label: str) -> str | None:
-    """The Python codec a browser would use for a charset label, or None for a label it would ignore."""
-    return LABELS.get(label.strip().strip("\"'").lower())
+    @property
+    def name(self) -> str:
+        """The encoding's WHATWG name (`gbk` for a page read by its `gbk` label, `big5` for Big5-HKSCS), or Python's
+        name for one the standard lacks (`johab`, `utf-32-le`)."""
+        if self.source == "mixed":
+            return "utf-8+gbk"
+        found = lookup(self.declared) if self.source in _LABEL_SOURCES and self.declared else None
+        return found[0] if found and found[1] == self.encoding else whatwg_name(self.encoding)
 
 
 def count_losses(text: str) -> int:
@@ -118,15 +99,22 @@ def count_losses(text: str) -> int:
 def decode(data: bytes, content_type: str | None = None) -> Decoded:
     """Decode a fetched document; never raises. `content_type` is the HTTP header value, if any."""
     data = bytes(data or b"")
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            text = data[len(bom):].decode(codec, errors="replace")
-            return Decoded(text, codec, "bom", losses=count_losses(text))
+    found = bom(data)
+    if found:
+        codec, size = found
+        text = data[size:].decode(codec, errors="replace")
+        return Decoded(text, codec, "bom", losses=count_losses(text))
 
     declarations = _declarations(data, content_type)
     declared = declarations[0][1] if declarations else None
-    wide = any(codec_for_label(label) in ("utf-16-le", "utf-16-be") for _, label in declarations)
+    structural = _structural(data, declarations)
+    if structural is not None:
+        return structural
+    wide = any(codec_for_label(label) in WIDE for _, label in declarations)
     if not wide and _looks_binary(data):
+        utf16 = _east_asian_utf16(data, declared, None)
+        if utf16 is not None:
+            return utf16
         text = data.decode("utf-8", errors="replace")
         return Decoded(text, "utf-8", "detected", declared, None, 0.0, count_losses(text), looks_binary=True)
 
@@ -141,6 +129,31 @@ def decode(data: bytes, content_type: str | None = None) -> Decoded:
             return Decoded(text, codec, source, label, "; ".join(rejections) or None, losses=count_losses(text))
         rejections.append(f"{source} charset {label} {why}")
     return _detect(data, declared, "; ".join(rejections) or None)
+
+
+def _structural(data: bytes, declarations: list[tuple[str, str]]) -> Decoded | None:
+    """UTF-16/32 without a BOM (by the NUL pattern) and the escape-switched encodings (by their escapes): their
+    bytes say what they are more surely than a label does, and an ASCII-compatible label "decodes" them wrongly.
+    The label that names the same codec is credited; the others are recorded as rejected."""
+    codec, why = sniff_wide(data) if b"\x00" in data[:4096] else None, "its NUL pattern"
+    if codec is None:
+        codec, why = iso2022.sniff(data), "its escape sequences"
+        if codec is not None:
+            text = decode_strict(data, codec)
+            if text is None or (codec == "hz" and not _plausible_chinese(text)):
+                return None
+    if codec is None:
+        return None
+    text = decode_lenient(data, codec)
+    rejections = []
+    for source, label in declarations:
+        named = codec_for_label(label)
+        if named == codec or (named in WIDE and codec in WIDE and named[:6] == codec[:6] and named in ("utf-16",
+                                                                                                       "utf-32")):
+            return Decoded(text, codec, source, label, "; ".join(rejections) or None, losses=count_losses(text))
+        rejections.append(f"{source} charset {label} but the body is {whatwg_name(codec)} by {why}")
+    declared = declarations[0][1] if declarations else None
+    return Decoded(text, codec, "detected", declared, "; ".join(rejections) or None, losses=count_losses(text))
 
 
 def _declarations(data: bytes, content_type: str | None) -> list[tuple[str, str]]:
@@ -162,61 +175,118 @@ def _declarations(data: bytes, content_type: str | None) -> list[tuple[str, str]
 
 
 def _check(data: bytes, codec: str) -> tuple[str, str | None]:
-    """(text, None) when a declared codec reads `data` plausibly, else ("", the reason it is rejected)."""
-    try:
-        text = data.decode(codec)
-    except UnicodeDecodeError:
+    """(text, None) when a declared codec reads `data` plausibly for its own script, else ("", the reason it is
+    rejected)."""
+    text = decode_strict(data, codec)
+    if text is None:
         return "", "failed strict decode"
-    except LookupError:
-        return "", "names a codec this Python lacks"
     if codec == "utf-8" or text.isascii():
         return text, None
-    share, count = common_share(text)
-    if codec in _JAPANESE:
+    if codec.startswith("utf"):  # UTF-7, -16, -32: any script; what they decode strictly is text unless controls
+        return (text, None) if language.controls(text) <= len(text[:_SAMPLE]) // 200 else ("", "yields controls")
+    if codec in _CHINESE or codec in ("cp950", "hz"):
+        return _check_chinese(data, text, codec)
+    sample = _sample(data)
+    if language.is_japanese(codec):
+        share, count = common_share(text)
         return (text, None) if count < ENOUGH_HANZI or _KANA.search(text) else ("", "yields hanzi without kana")
-    if codec in _OTHER_DOUBLE_BYTE:
-        return text, None
+    if codec not in WIDE and codec not in language.KOREAN:
+        # multi-byte UTF-8 sequences do not happen by chance in another encoding's text
+        utf8 = decode_strict(sample, "utf-8")
+        if utf8 is not None and not utf8.isascii():
+            return "", "but the body reads better as utf-8"
+        for other in ("gb18030", "big5hkscs") if not language.coherent(text) else ():
+            reading = decode_strict(sample, other)
+            if reading is not None and _plausible_chinese(reading, ENOUGH_HANZI) and not language.controls(reading):
+                cost = script_implausibility(decode_lenient(sample, codec))
+                if script_implausibility(reading) < cost and language.score(reading).mess <= language.MESSY:
+                    return "", f"but the body reads better as {other}"
+    why = language.implausible(text, codec, sample)
+    return ("", why) if why else (text, None)
+
+
+def _check_chinese(data: bytes, text: str, codec: str) -> tuple[str, str | None]:
+    """The Chinese codecs are judged by the hanzi model: common characters, one script, and no better reading by
+    another Chinese codec or by UTF-8 and GBK runs."""
+    share, count = common_share(text)
     if count >= ENOUGH_HANZI and share < PLAUSIBLE_SHARE:
         return "", f"yields implausible text (common-hanzi share {share:.2f})"
     sample = _sample(data)
+    if count == 0:  # Cyrillic, Greek or kana from GB 2312's other rows: a text for the other scripts' judge
+        why = language.implausible(text, codec, sample)
+        return ("", why) if why else (text, None)
     cost = script_implausibility(sample.decode(codec, errors="replace"))
-    for other in ("utf-8", "gb18030", "big5hkscs"):
+    for other in _CHINESE:
         if other == codec:
             continue
-        reading = _strict(sample, other)
+        reading = decode_strict(sample, other)
         if reading is not None and not reading.isascii() and script_implausibility(reading) < cost:
             return "", f"but the body reads better as {other}"
     if codec == "gb18030" and len(data) <= _MIXED_LIMIT:
         mixed = _decode_runs(sample)
         if mixed is not None and script_implausibility(mixed[0]) < cost:
             return "", "but the body mixes UTF-8 and GBK"
+    if codec == "gb18030":
+        for rival in (language.korean_reading(sample, text[:len(sample)]),
+                      language.japanese_reading(sample, text[:len(sample)])):
+            if rival is not None:
+                return "", f"but the body reads better as {rival.codec}"
     return text, None
 
 
 def _detect(data: bytes, declared: str | None, rejected: str | None) -> Decoded:
-    utf8 = _strict(data, "utf-8")
+    utf8 = decode_strict(data, "utf-8")
     if utf8 is not None:
         return Decoded(utf8, "utf-8", "detected", declared, rejected, 1.0, count_losses(utf8))
+    utf16 = _east_asian_utf16(data, declared, rejected)
+    if utf16 is not None:
+        return utf16
 
     # Choose on a sample: each reading is scored, the cheapest wins, ties go to the stricter codec (listed first).
     sample = _sample(data)
-    readings = {codec: sample.decode(codec, errors="replace") for codec in ("utf-8", "gb18030", "big5hkscs")}
+    readings = {codec: sample.decode(codec, errors="replace") for codec in _CHINESE}
     mixed = _decode_runs(sample) if len(data) <= _MIXED_LIMIT else None
     if mixed is not None:
         readings["mixed"] = mixed[0]
     best = min(readings, key=lambda name: script_implausibility(readings[name]))
 
+    other = language.non_chinese_reading(sample) if language.doubtful_chinese(readings[best]) else None
+    if other is not None:
+        text = decode_lenient(data, other[0])
+        return Decoded(text, other[0], "detected", declared, rejected, other[1], count_losses(text))
     if best == "mixed":
         text, runs = mixed if sample is data else _decode_runs(data) or mixed
         return Decoded(text, "utf-8+gb18030", "mixed", declared, rejected, _confidence(text), count_losses(text), runs)
-    if not _plausible_chinese(readings[best]):
-        other = from_bytes(sample, cp_isolation=[*_CHINESE, *_OTHERS]).best()
-        if other is not None and other.encoding not in _CHINESE:
-            text = data.decode(other.encoding, errors="replace")
-            confidence = max(0.0, 1.0 - other.chaos) * (1.0 if other.coherence else 0.5)
-            return Decoded(text, other.encoding, "detected", declared, rejected, confidence, count_losses(text))
+    if _plausible_chinese(readings[best]):
+        rival = language.korean_reading(sample, readings[best]) or language.japanese_reading(sample, readings[best])
+        if rival is not None:
+            text = decode_lenient(data, rival.codec)
+            return Decoded(text, rival.codec, "detected", declared, rejected, max(0.0, 1.0 - rival.mess),
+                           count_losses(text))
+    else:
+        for codec in (*language.JAPANESE[:2], *language.KOREAN[:2]):
+            # charset-normalizer finds Japanese mixed with Latin words messy (0.4); kana or Korean order decide
+            reading = decode_strict(sample, codec)
+            if reading is not None and language.plausible_east_asian(reading):
+                text = decode_lenient(data, codec)
+                return Decoded(text, codec, "detected", declared, rejected, 0.9, count_losses(text))
+        other = language.detect(sample)
+        if other is not None and other[0] not in _CHINESE:
+            codec, confidence = other
+            text = decode_lenient(data, codec)
+            return Decoded(text, codec, "detected", declared, rejected, confidence, count_losses(text))
     text = readings[best] if sample is data else data.decode(best, errors="replace")
     return Decoded(text, best, "detected", declared, rejected, _confidence(text), count_losses(text))
+
+
+def _east_asian_utf16(data: bytes, declared: str | None, rejected: str | None) -> Decoded | None:
+    """BOM-less CJK text in UTF-16, which has too few NULs for `sniff_wide`: kept only when the reading is plausible
+    Chinese, Japanese or Korean."""
+    for codec, text in east_asian_utf16(data):
+        if _plausible_chinese(text, 8) or language.plausible_east_asian(text):
+            text = decode_lenient(data, codec)
+            return Decoded(text, codec, "detected", declared, rejected, 0.9, count_losses(text))
+    return None
 
 
 def _decode_runs(data: bytes) -> tuple[str, int] | None:
@@ -226,17 +296,24 @@ def _decode_runs(data: bytes) -> tuple[str, int] | None:
     keeps whole), so each run is in one encoding. A run that only one codec reads exactly is in that one. When both
     or neither do, a clearly cheaper reading wins (replacement characters included); a short run that stays
     ambiguous (`指` is D6 B8, also the UTF-8 of a Hebrew point) takes the encoding of the run before it, as mixed
-    pages come in blocks.
+    pages come in blocks. A run whose UTF-8 reading is a word of one alphabet (`Ελληνικά`, `Русский` in a
+    language menu) is UTF-8 when its GBK reading holds a rare hanzi: the Chinese model prices Greek and Cyrillic
+    as mojibake symbols and would prefer the hanzi, but GBK that spells UTF-8 letters of one alphabet and is all
+    common hanzi is as likely as the word (Cyrillic's D0/D1 lead bytes begin common GBK rows), so that stays to the
+    model.
     """
     gaps, runs, choices, position = [], [], [], 0
     for match in _HIGH_RUN.finditer(data):
         gaps.append(data[position:match.start()].decode("ascii"))
         run = match.group()
-        utf8, gbk = _strict(run, "utf-8"), _strict(run, "gb18030")
+        utf8, gbk = decode_strict(run, "utf-8"), decode_strict(run, "gb18030")
         if utf8 is None and gbk is None:
             utf8, gbk = run.decode("utf-8", errors="replace"), run.decode("gb18030", errors="replace")
         if gbk is None or utf8 is None:
             choices.append("u" if gbk is None else "g")
+        elif (_ALPHABET_WORD.fullmatch(utf8) and len({_script(c) for c in utf8}) == 1
+              and common_share(gbk)[0] < 1.0):
+            choices.append("u")
         else:
             difference = implausibility(gbk) - implausibility(utf8)
             choices.append("u" if difference >= _CLEAR else "g" if difference <= -_CLEAR else "?")
@@ -262,11 +339,8 @@ def _fill(choices: list[str]) -> list[str]:
     return filled
 
 
-def _strict(data: bytes, codec: str) -> str | None:
-    try:
-        return data.decode(codec)
-    except UnicodeDecodeError:
-        return None
+def _script(char: str) -> str:
+    return unicodedata.name(char, "?").split()[0]
 
 
 def _sample(data: bytes) -> bytes:
@@ -284,9 +358,9 @@ def _sample(data: bytes) -> bytes:
     return b"\n".join(runs) if runs else data[:_SAMPLE]
 
 
-def _plausible_chinese(text: str) -> bool:
+def _plausible_chinese(text: str, least: int = 2) -> bool:
     share, count = common_share(text)
-    return count >= 2 and share >= PLAUSIBLE_SHARE
+    return count >= least and share >= PLAUSIBLE_SHARE
 
 
 def _confidence(text: str) -> float:

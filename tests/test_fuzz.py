@@ -58,7 +58,12 @@ CONTENT_TYPES = [None, "text/html", "text/html; charset=utf-8", "text/html; char
 URLS = [None, "", "https://www.cbg.cn/show/705-1234.html", "http://news.cbg.cn/hotnews/2016/0902/4607047.shtml",
         "https://example.com/a.html", "https://mirror.example/show/705-1.html", "file:///tmp/x.html", "http://[::1",
         "http://[", "https://www.cbg.cn:99999/x", "javascript:alert(1)", "//no-scheme", "https://例子.测试/新闻"]
-ENCODINGS = ["utf-8", "gb18030", "big5", "utf-16", "shift_jis", "latin-1"]
+ENCODINGS = ["utf-8", "gb18030", "big5", "utf-16", "shift_jis", "latin-1", "utf-16-le", "utf-32-be", "euc_kr",
+             "johab", "koi8-r", "cp1255", "iso2022_jp", "iso2022_kr", "hz", "cp037"]
+# Escapes and NUL patterns of the encodings that are recognised by their bytes, and truncated sequences.
+BYTE_FRAGMENTS = [b"\x1b$B", b"\x1b(B", b"\x1b$)C", b"\x0e", b"\x0f", b"\x1b$)A", b"\x1b$*H", b"\x1bN", b"~{", b"~}",
+                  b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"\xff\xfe", b"\xfe\xff", b"\x00" * 64, b"a\x00" * 40,
+                  b"\x00\x00\x00a" * 20, b"\xe4\xb8", b"\xf0\x9f", b"\x81\x30", b"\xa4"]
 
 text = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=20)), max_size=30).map("".join)
 nested = st.integers(1, 3000).map(lambda depth: "<div>" * depth + "深" + "</div>" * depth)
@@ -67,8 +72,15 @@ documents = st.one_of(
     st.lists(st.tuples(text, st.sampled_from(ENCODINGS)), max_size=4).map(  # pages spliced from several encodings
         lambda parts: b"".join(part.encode(encoding, "replace") for part, encoding in parts)),
     st.binary(max_size=2000),
+    st.lists(st.one_of(st.sampled_from(BYTE_FRAGMENTS), st.binary(max_size=30),
+                       st.tuples(text, st.sampled_from(ENCODINGS)).map(lambda t: t[0].encode(t[1], "replace")[:-1])),
+             max_size=12).map(b"".join),
 )
-content_types = st.one_of(st.sampled_from(CONTENT_TYPES), st.text(max_size=40))
+content_types = st.one_of(st.sampled_from(CONTENT_TYPES),
+                          st.sampled_from(["charset=iso-2022-cn", "charset=x-user-defined", "charset=replacement",
+                                           "charset=utf-32", "charset=johab", "charset=utf-7", "charset=cp037",
+                                           "charset=windows-1255", "charset=x-mac-cyrillic", "charset=hz-gb-2312"]),
+                          st.text(max_size=40))
 urls = st.one_of(st.sampled_from(URLS), st.text(max_size=60))
 
 
@@ -83,6 +95,9 @@ def test_decode_gives_text_for_any_bytes(data, content_type):
     decoded = decode(data, content_type)
     assert isinstance(decoded.text, str)
     _utf8(decoded.text)
+    assert 0.0 <= decoded.confidence <= 1.0
+    assert decoded.source in ("bom", "http", "meta", "xml", "detected", "mixed")
+    assert isinstance(decoded.name, str) and decoded.name
 
 
 @fuzz(60)
