@@ -70,11 +70,11 @@ HOSTILE = {
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("name", list(HOSTILE))
 def test_hostile_input_never_raises(name):
-    started = time.perf_counter()
+    started = time.process_time()  # CPU, not wall time: a shared machine's load must not fail the bound
     result = extract_generic(HOSTILE[name])
     assert isinstance(result, GenericResult)
     assert result.paragraphs or result.reason, "an empty result must say why"
-    assert time.perf_counter() - started < 30
+    assert time.process_time() - started < 30
 
 
 @pytest.mark.parametrize("name", ["empty", "whitespace", "none", "binary", "only_tags", "comment_only"])
