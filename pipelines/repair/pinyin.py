@@ -9,6 +9,7 @@ a news story that explains the reading of one rare character.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from pipelines.repair.readings import HAN, SYLLABLE, TONE_LETTERS, is_reading, to_simplified
@@ -35,9 +36,11 @@ PRECHECK = re.compile(rf"\({PRECHECK_START}")
 """An opening parenthesis and a pinyin letter (or a space or a tag before it): no annotation without one."""
 _HAN_CHAR = re.compile(f"[{HAN}]")
 MIN_CONVERTED = 1 / 3
-"""Share of annotated characters that must be Traditional forms (t2s changes them). A mirror annotates the
-characters its Simplified -> Traditional conversion made (all 83 on the seed); a dictionary or a lesson that
-explains readings in Simplified text (`行(xíng)和行(háng)`) annotates characters no conversion made."""
+"""Share of annotated characters that are Traditional forms (t2s changes them) above which a document that gives
+one character two readings is still a mirror. A mirror annotates the characters its Simplified -> Traditional
+conversion made (all 83 on the seed), heteronyms included (`銀行(háng)行(xíng)長(zhǎng)`); a dictionary or a lesson
+that explains readings (`行(xíng)和行(háng)`) gives one character two readings, and annotates characters no
+conversion made."""
 
 
 def _readings_of(match: re.Match) -> bool:
@@ -52,6 +55,7 @@ class AnnotationStats:
     annotated: int
     han: int
     converted: int = 0  # annotated characters that are Traditional forms
+    polyphones: int = 0  # characters annotated with two different syllables (tones aside)
 
     @property
     def ratio(self) -> float:
@@ -60,16 +64,26 @@ class AnnotationStats:
     @property
     def is_mirror(self) -> bool:
         return (self.annotated > 0 and MIN_RATIO <= self.ratio <= MAX_RATIO
-                and self.converted >= MIN_CONVERTED * self.annotated)
+                and (self.polyphones == 0 or self.converted >= MIN_CONVERTED * self.annotated))
 
 
 def measure(text: str) -> AnnotationStats:
     """How many characters carry a valid reading in parentheses, out of how many Han characters."""
     if not PRECHECK.search(text):
         return AnnotationStats(0, 0)
-    annotated = [m.group(1) for m in _NOTES.finditer(text) if _readings_of(m)]
-    converted = sum(1 for char in annotated if to_simplified(char) != char)
-    return AnnotationStats(len(annotated), len(_HAN_CHAR.findall(text)), converted)
+    annotated = [m for m in _NOTES.finditer(text) if _readings_of(m)]
+    converted = sum(1 for m in annotated if to_simplified(m.group(1)) != m.group(1))
+    syllables: dict[str, set[str]] = {}
+    for m in annotated:
+        syllables.setdefault(m.group(1), set()).update(map(_toneless, _SYLLABLES.findall(_TAGS.sub("", m.group(2)))))
+    polyphones = sum(1 for found in syllables.values() if len(found) > 1)
+    return AnnotationStats(len(annotated), len(_HAN_CHAR.findall(text)), converted, polyphones)
+
+
+def _toneless(syllable: str) -> str:
+    """`xíng`, `xing2` and `xing` alike."""
+    bare = "".join(c for c in unicodedata.normalize("NFD", syllable) if not unicodedata.combining(c))
+    return bare.rstrip("12345").replace("v", "u")
 
 
 def strip_annotations(text: str) -> tuple[str, int]:
