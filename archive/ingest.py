@@ -10,11 +10,12 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from archive import walks
 from pipelines import envelope as envelopes
 
 
 def ingest(archive, envelope: Any, run_id: int | None) -> str:
-    """Store an envelope; returns "new", "updated", "unchanged", "skipped" or "failed"."""
+    """Store an envelope; returns "new", "updated", "unchanged", "skipped", "failed" or "walk" (a walk event)."""
     problem = envelopes.problem(envelope)
     if problem:
         url = envelope.get("url") if isinstance(envelope, dict) else None
@@ -38,6 +39,9 @@ def _store(archive, envelope: dict, run_id: int | None) -> str:
                                       warc=warc if warc and warc.get("file") else None, validators=validators)
     if kind == "not_modified":
         return archive.touch(envelope["url"], run_id, envelope.get("fetched_at")) or "unchanged"
+    if kind == "walk":
+        walks.store(archive, envelope, run_id)
+        return "walk"
     if kind == "skipped":
         archive.record_skipped(run_id, envelope["url"], envelope["reason"])
         return "skipped"

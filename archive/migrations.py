@@ -150,3 +150,34 @@ def m006_failure_lookup(db: Database) -> None:
     """Issue 6: the spider asks, for every listed article the archive lacks, whether it already failed or was
     skipped (a video page, a dead link), so that it gives up on them instead of fetching them every run."""
     db.execute("CREATE INDEX IF NOT EXISTS failures_url_stage ON failures(url_or_path, stage)")
+
+
+@migrations()
+def m_walks(db: Database) -> None:
+    """Issue 14: every crawl mode records its walks over the list pages (a local crawl itself, a fleet of workers
+    through the writer) and whether each reached its natural end, so the next run knows to page every list again.
+    Local crawls recorded before are carried over from ``crawl_runs``."""
+    db.execute(
+        """CREATE TABLE walks (
+            id INTEGER PRIMARY KEY,
+            walk TEXT NOT NULL UNIQUE,
+            profile TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            exhaustive INTEGER NOT NULL DEFAULT 0,
+            run_id INTEGER,
+            started_at TEXT,
+            finished_at TEXT,
+            complete INTEGER,
+            reason TEXT
+        )"""
+    )
+    db.execute(
+        """INSERT INTO walks (walk, profile, mode, run_id, started_at, finished_at, complete, reason)
+           SELECT 'run:' || id, json_extract(options, '$.profile'), 'local', id, started_at, finished_at,
+                  CASE WHEN status = 'running' THEN NULL
+                       WHEN status = 'finished' AND finish_reason = 'finished' THEN 1 ELSE 0 END, finish_reason
+           FROM crawl_runs
+           WHERE json_extract(options, '$.spider') IS NOT NULL AND json_extract(options, '$.profile') IS NOT NULL
+           ORDER BY id"""
+    )
+    db.execute("CREATE INDEX walks_profile ON walks(profile, complete, exhaustive)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from scrapy import signals
 
+from archive import walks
 from archive.ingest import ingest
 from archive.store import Archive
 from crawler.items import FailureItem, NotModifiedItem, PageItem
@@ -51,6 +52,12 @@ class ArchivePipeline:
         self.run_id = self.archive.start_run({"spider": spider.name, "profile": spider.profile.name,
                                               "base_url": spider.base_url})
         self.crawler.stats.set_value("newsarchive/run_id", self.run_id)
+        walks.start(self.archive, self._walk, spider.profile.name, "local", exhaustive=spider.exhaustive,
+                    run_id=self.run_id)
+
+    @property
+    def _walk(self) -> str:
+        return f"run:{self.run_id}"
 
     def process_item(self, item):
         result = ingest(self.archive, item, self.run_id)
@@ -61,5 +68,8 @@ class ArchivePipeline:
         if self.archive is None:
             return
         stats = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in self.crawler.stats.get_stats().items()}
-        self.archive.finish_run(self.run_id, reason, stats)
+        with self.archive.batch():  # the walk and its run end together
+            walks.end(self.archive, self._walk, spider.profile.name, "local", complete=reason == "finished",
+                      reason=reason, run_id=self.run_id)
+            self.archive.finish_run(self.run_id, reason, stats)
         self.archive.close()

@@ -60,13 +60,21 @@ class ProfileSpider(scrapy.Spider):
             spider.state = ArchiveState(settings.get("NEWSARCHIVE_DB"),
                                         settings.getfloat("NEWSARCHIVE_REVISIT_DAYS", 3),
                                         give_up_after=settings.getint("NEWSARCHIVE_GIVE_UP_AFTER", 3))
-            if not spider.state.last_walk_complete(spider.profile.name):
-                # The last crawl died or hit a limit part-way: pages past the first known one may still hold
-                # articles it never reached, so this run pages every list to the end (known articles stay skipped).
-                spider.known_depth = 0
-                spider.catch_up = True
+            spider.catch_up_if(not spider.state.last_walk_complete(spider.profile.name))
         crawler.signals.connect(spider.release_state, signal=signals.spider_closed)
         return spider
+
+    def catch_up_if(self, gap: bool) -> None:
+        """A walk died or hit a limit part-way: pages past the first known one may still hold articles it never
+        reached, so this walk pages every list to the end (known articles stay skipped). A fleet's workers all
+        take the decision of the worker that started the fleet's walk (``FleetScheduler``)."""
+        self.catch_up = bool(gap) and not self.full
+        self.known_depth = 0 if self.catch_up else self.crawler.settings.getint("NEWSARCHIVE_KNOWN_PAGES_DEPTH", 1)
+
+    @property
+    def exhaustive(self) -> bool:
+        """Whether this walk pages every list to its end: a catch-up or a full walk."""
+        return self.full or self.catch_up
 
     def release_state(self, spider):
         if self.state is not None:
