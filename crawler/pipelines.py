@@ -15,7 +15,6 @@ from archive.store import Archive
 from crawler.items import FailureItem, NotModifiedItem, PageItem
 from pipelines import envelope
 from pipelines.clean import clean_page
-from pipelines.profile import load_profile
 
 
 class CleanPipeline:
@@ -26,7 +25,10 @@ class CleanPipeline:
             return envelope.not_modified(item.url, item.fetched_at)
         if not isinstance(item, PageItem):
             return item
-        outcome = clean_page(item.body, url=item.url, content_type=item.content_type, profile=load_profile(item.profile))
+        try:
+            outcome = clean_page(item.body, url=item.url, content_type=item.content_type, profile=item.profile)
+        except Exception as exc:  # noqa: BLE001 - a page the cleaner cannot take is a recorded failure, not a gap
+            return envelope.failure(item.url, "clean", f"{type(exc).__name__}: {exc}")
         return envelope.from_outcome(outcome, url=item.url, fetched_at=item.fetched_at, warc=item.warc,
                                      etag=item.etag, last_modified=item.last_modified)
 

@@ -202,7 +202,7 @@ class ProfileSpider(scrapy.Spider):
             body=response.body,
             content_type=_header(response, b"Content-Type"),
             fetched_at=fetched_at,
-            profile=self.profile.name,
+            profile=self.profile,
             etag=_header(response, b"ETag"),
             last_modified=_header(response, b"Last-Modified"),
             warc=response.meta.get("warc"),
