@@ -181,3 +181,10 @@ def m_walks(db: Database) -> None:
            ORDER BY id"""
     )
     db.execute("CREATE INDEX walks_profile ON walks(profile, complete, exhaustive)")
+
+
+@migrations()
+def m_run_owner(db: Database) -> None:
+    """Issue 14: the process that owns each run (``host:pid:start``, see archive/owner.py), so a run killed with
+    SIGKILL is closed by the next run of any kind on that host, and a live one is never taken for dead."""
+    db.execute("ALTER TABLE crawl_runs ADD COLUMN owner TEXT")

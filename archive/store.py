@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archive import fts
+from archive import fts, owner
 from archive.migrations import migrations
 from archive.warc import WarcPointer
 
@@ -132,12 +132,35 @@ class Archive:
     # Runs, failures and skips
 
     def start_run(self, options: Mapping[str, Any] | None = None) -> int:
+        """Open a run owned by this process; first close the runs whose process died (``close_dead_runs``)."""
         with self.batch():
+            self.close_dead_runs()
             cursor = self.conn.execute(
-                "INSERT INTO crawl_runs (started_at, status, options) VALUES (?, 'running', ?)",
-                [utc_now(), _json_text(dict(options or {}))],
+                "INSERT INTO crawl_runs (started_at, status, options, owner) VALUES (?, 'running', ?, ?)",
+                [utc_now(), _json_text(dict(options or {})), owner.current()],
             )
         return cursor.lastrowid
+
+    def close_dead_runs(self, *, crawl_lock_held: bool = False) -> int:
+        """Mark as killed the runs still 'running' whose owning process is gone (``archive.owner``), of any kind.
+
+        A run without an owner was started by a version that did not record one; under the crawl lock
+        (``crawl_lock_held``) no other crawl can be alive, so its crawl runs are closed too, as they always were.
+        """
+        dead = []
+        for run_id, who, options in self.conn.execute(
+                "SELECT id, owner, options FROM crawl_runs WHERE status = 'running'").fetchall():
+            if who:
+                if owner.alive(who) is False:
+                    dead.append(run_id)
+            elif crawl_lock_held and (json.loads(options or "{}") or {}).get("spider"):
+                dead.append(run_id)
+        if dead:
+            with self.batch():
+                self.conn.executemany(
+                    "UPDATE crawl_runs SET status = 'interrupted', finish_reason = 'killed' WHERE id = ?",
+                    [[run_id] for run_id in dead])
+        return len(dead)
 
     def finish_run(
         self,

@@ -13,6 +13,7 @@ from archive import walks
 from archive.ingest import ingest
 from archive.store import Archive
 from crawler.items import FailureItem, NotModifiedItem, PageItem
+from crawler.runner import run_options
 from pipelines import envelope
 from pipelines.clean import clean_page
 
@@ -51,8 +52,9 @@ class ArchivePipeline:
     def open_spider(self):
         self.archive = Archive(self.db_path)
         spider = self.crawler.spider
-        self.run_id = self.archive.start_run({"spider": spider.name, "profile": spider.profile.name,
-                                              "base_url": spider.base_url})
+        # `newsarchive crawl` opens the run itself, so that a crawl stopped before this point is still recorded.
+        self.run_id = (self.crawler.settings.getint("NEWSARCHIVE_RUN_ID")
+                       or self.archive.start_run(run_options(spider.profile, spider.base_url, spider.name)))
         self.crawler.stats.set_value("newsarchive/run_id", self.run_id)
         walks.start(self.archive, self._walk, spider.profile.name, "local", exhaustive=spider.exhaustive,
                     run_id=self.run_id)

@@ -68,8 +68,17 @@ def crawl_settings(*, profile: str, db: str, base_url: str | None = None, overri
     return settings
 
 
+def run_options(profile, base_url: str | None, spider: str = "portal") -> dict:
+    """What a crawl run records as its options (``crawl_runs.options``): runs with equal options are compared by
+    ``archive.health``. ``profile`` is the loaded profile."""
+    return {"spider": spider, "profile": profile.name, "base_url": (base_url or profile.base_url).rstrip("/")}
+
+
 def run_crawl(*, spider: str = "portal", profile: str = "cbg", db: str, base_url: str | None = None,
-              overrides: dict | None = None) -> None:
+              overrides: dict | None = None) -> str | None:
+    """Crawl until done; the spider's close reason (finished, shutdown, closespider_…), None if it never opened."""
     process = CrawlerProcess(crawl_settings(profile=profile, db=db, base_url=base_url, overrides=overrides))
-    process.crawl(spider)
+    crawler = process.create_crawler(spider)
+    process.crawl(crawler)
     process.start()
+    return crawler.stats.get_value("finish_reason")

@@ -7,13 +7,14 @@ import sys
 
 import click
 
+from newsarchive.cli import _signals
 from newsarchive.cli._common import EXIT_TEMPFAIL, check_redis_url, db_option, db_path
-from archive.health import FAILURES, INTERRUPTED, assess, close_dead_runs
+from archive.health import FAILURES, INTERRUPTED, assess
 from archive.lock import Locked, crawl_lock
 from archive.store import Archive
 from archive.writer import redacted
 from crawler.distributed import redis_overrides
-from crawler.runner import BadBaseURL, check_base_url, run_crawl
+from crawler.runner import BadBaseURL, check_base_url, run_crawl, run_options
 from pipelines.profile import load_profile
 
 def _setting(ctx, param, values):
@@ -56,7 +57,7 @@ def crawl(profile, base_url, db, full, revisit_days, known_pages, max_pages, max
     lock, 130 interrupted (SIGINT/SIGTERM). See docs/cron.md.
     """
     try:
-        load_profile(profile)
+        loaded = load_profile(profile)
         if base_url:
             base_url = check_base_url(base_url)
     except (BadBaseURL, LookupError) as exc:
@@ -79,31 +80,43 @@ def crawl(profile, base_url, db, full, revisit_days, known_pages, max_pages, max
         overrides.update(redis_overrides(redis_url, profile, prefix=redis_prefix))
     overrides.update(settings)
     if redis_url:  # a worker writes no archive (its records go to Redis, for the writer), so it takes no lock
+        _signals.stop_before("crawl")
+        _signals.arm()
         run_crawl(profile=profile, db=str(path), base_url=base_url, overrides=overrides)
         click.echo(json.dumps({"mode": "worker", "redis": redacted(redis_url)}))
         return
     try:
         with crawl_lock(path):
             with Archive(path) as archive:
-                close_dead_runs(archive)
-                previous = archive.run_summary()["run_id"]
-            run_crawl(profile=profile, db=str(path), base_url=base_url, overrides=overrides)
+                archive.close_dead_runs(crawl_lock_held=True)
+                run_id = archive.start_run(run_options(loaded, base_url))
+            # From here on a signal stops the crawl and the run row says so; one during start-up was only noted.
+            _signals.arm()
+            overrides["NEWSARCHIVE_RUN_ID"] = run_id
+            try:
+                _signals.raise_pending()
+                reason = run_crawl(profile=profile, db=str(path), base_url=base_url, overrides=overrides)
+            except KeyboardInterrupt:  # before Scrapy took over the signals: nothing, or little, was crawled
+                reason = "shutdown"
+            with Archive(path) as archive:
+                if archive.run_summary(run_id)["status"] == "running":  # the crawl closed before its pipeline ran
+                    archive.finish_run(run_id, reason or "error", status="interrupted")
+                summary = assess(archive, run_id, max_failure_rate=max_failure_rate)
     except Locked as exc:
         click.echo(f"newsarchive crawl: {exc}", err=True)
         sys.exit(EXIT_TEMPFAIL)
-    except KeyboardInterrupt:  # Ctrl-C before Scrapy installed its own handlers: nothing was crawled
+    except KeyboardInterrupt:  # while taking the lock or opening the archive
         click.echo("newsarchive crawl: interrupted before the crawl started", err=True)
         sys.exit(INTERRUPTED)
-    with Archive(path) as archive:
-        run_id = archive.run_summary()["run_id"]
-        if run_id == previous:
-            click.echo("newsarchive crawl: the crawl did not start (see the log)", err=True)
-            sys.exit(FAILURES)
-        summary = assess(archive, run_id, max_failure_rate=max_failure_rate)
+    if summary["finish_reason"] == "error":
+        click.echo("newsarchive crawl: the crawl did not start (see the log)", err=True)
+        sys.exit(FAILURES)
     for alert in summary["alerts"]:
         click.echo(f"newsarchive crawl: ALERT: {alert}", err=True)
     click.echo(json.dumps(summary, ensure_ascii=False))
     sys.exit(summary["exit_code"])
 
+
+crawl.records_interrupt = True  # it opens its run first, then honours a signal from start-up (see _signals)
 
 COMMANDS = [crawl]
