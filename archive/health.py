@@ -1,8 +1,8 @@
 """Judge a finished crawl run the way an operator would, for cron: exit code, alerts, one-line summary.
 
 Exit codes (documented in docs/cron.md): 0 ok; 1 new failures (pages that had not failed before) above the
-threshold; 3 the run found far fewer articles than recent runs did (a redesign or a block, usually); 130 interrupted. 2 (usage) and 75 (locked) are decided
-before a crawl starts.
+threshold; 3 the run found far fewer articles than recent runs did (a redesign or a block, usually); 130
+interrupted. 2 (usage) and 75 (locked) are decided before a crawl starts.
 
 "Far fewer" compares the articles listed on the *front pages* (page 1 of each start list) with the median of the
 last runs. How many articles a run stores or how deep it pages says little in an incremental crawl (an hourly run

@@ -35,8 +35,14 @@ def _store(archive, envelope: dict, run_id: int | None) -> str:
     if kind == "article":
         warc = envelope.get("warc")  # a WarcPointer's fields as a mapping, also after a trip through JSON
         validators = {"etag": envelope.get("etag"), "last_modified": envelope.get("last_modified")}
-        return archive.upsert_article(envelope["record"], run_id, fetched_at=envelope.get("fetched_at"),
-                                      warc=warc if warc and warc.get("file") else None, validators=validators)
+        aliases = envelope.get("aliases") or []
+        if not isinstance(aliases, list) or not all(isinstance(url, str) for url in aliases):
+            raise TypeError("aliases must be a list of URLs")
+        with archive.batch():  # the article and the URLs that redirected to it, together
+            outcome = archive.upsert_article(envelope["record"], run_id, fetched_at=envelope.get("fetched_at"),
+                                             warc=warc if warc and warc.get("file") else None, validators=validators)
+            archive.record_aliases(envelope["record"]["id"], aliases, envelope.get("fetched_at"))
+        return outcome
     if kind == "not_modified":
         return archive.touch(envelope["url"], run_id, envelope.get("fetched_at")) or "unchanged"
     if kind == "walk":

@@ -188,3 +188,19 @@ def m_run_owner(db: Database) -> None:
     """Issue 14: the process that owns each run (``host:pid:start``, see archive/owner.py), so a run killed with
     SIGKILL is closed by the next run of any kind on that host, and a live one is never taken for dead."""
     db.execute("ALTER TABLE crawl_runs ADD COLUMN owner TEXT")
+
+
+@migrations()
+def m_article_aliases(db: Database) -> None:
+    """Issue 14: the URLs that redirected to a stored article (a moved article, a portal gone from http to https),
+    keyed like articles by the id of the URL, so incremental crawling knows a listed URL that redirects."""
+    db.execute(
+        """CREATE TABLE article_aliases (
+            alias_id TEXT PRIMARY KEY,
+            url TEXT NOT NULL,
+            article_id TEXT NOT NULL,
+            first_seen TEXT,
+            last_seen TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX article_aliases_article ON article_aliases(article_id)")

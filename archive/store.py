@@ -31,6 +31,7 @@ from sqlite_utils import Database
 from archive import fts, owner
 from archive.migrations import migrations
 from archive.warc import WarcPointer
+from pipelines import urls as urls_mod
 
 CONTENT_FIELDS = ("title", "published_at", "source", "author", "editor", "section", "body")
 DESCRIPTIVE_FIELDS = ("url", "canonical_url", "site", "images", "extractor", "mirror_of", "quality")
@@ -284,6 +285,20 @@ class Archive:
             if current is None or any(current[name] != read[name] for name in _ROW_IDENTITY):
                 return "conflict"
             return self.upsert_article(record, run_id, **kwargs)
+
+    def record_aliases(self, article_id: str, urls: Iterable[str], seen_at: str | None = None) -> None:
+        """Remember URLs that redirected to the article: ``crawler.incremental`` then knows them as that article.
+        An alias that pointed elsewhere follows its latest redirect; the article's own URL is never its alias."""
+        now = seen_at or utc_now()
+        rows = [[urls_mod.article_id(url), url, article_id, now] for url in urls
+                if urls_mod.article_id(url) != article_id]
+        with self.batch():
+            self.conn.executemany(
+                """INSERT INTO article_aliases (alias_id, url, article_id, first_seen, last_seen)
+                   VALUES (?1, ?2, ?3, ?4, ?4)
+                   ON CONFLICT (alias_id) DO UPDATE
+                   SET article_id = excluded.article_id, last_seen = excluded.last_seen""",
+                rows)
 
     def touch(self, url: str, run_id: int | None, fetched_at: str | None = None) -> str | None:
         """A revisit the server answered 304 Not Modified: move last_seen. "unchanged", or None if unknown."""

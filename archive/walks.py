@@ -27,7 +27,8 @@ def start(archive, walk: str, profile: str, mode: str, *, exhaustive: bool, run_
     """Record that a walk began (again: a resumed fleet walk keeps its first start)."""
     with archive.batch():
         archive.conn.execute(
-            "INSERT OR IGNORE INTO walks (walk, profile, mode, exhaustive, run_id, started_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO walks (walk, profile, mode, exhaustive, run_id, started_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
             [walk, profile, mode, int(bool(exhaustive)), run_id, utc_now()])
 
 

@@ -42,8 +42,11 @@ class ArchiveState:
         if self.con is None:
             return None
         try:
+            # The article itself, or the one this URL redirected to when last fetched (archive.store.record_aliases).
             row = self.con.execute(
-                "select published_at, first_seen, etag, last_modified from articles where id = ?",
+                "select published_at, first_seen, etag, last_modified from articles where id = coalesce("
+                "(select id from articles where id = ?1),"
+                " (select article_id from article_aliases where alias_id = ?1))",
                 (article_id(portal_url),),
             ).fetchone()
         except sqlite3.OperationalError:  # an archive created before the first crawl has no table yet

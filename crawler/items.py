@@ -23,6 +23,7 @@ class PageItem:
     last_modified: str | None = None
     warc: dict | None = None
     meta: dict = field(default_factory=dict)
+    aliases: list[str] = field(default_factory=list)  # URLs that redirected here (archive.aliases)
 
 
 @dataclass

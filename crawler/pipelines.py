@@ -31,7 +31,7 @@ class CleanPipeline:
         except Exception as exc:  # noqa: BLE001 - a page the cleaner cannot take is a recorded failure, not a gap
             return envelope.failure(item.url, "clean", f"{type(exc).__name__}: {exc}")
         return envelope.from_outcome(outcome, url=item.url, fetched_at=item.fetched_at, warc=item.warc,
-                                     etag=item.etag, last_modified=item.last_modified)
+                                     etag=item.etag, last_modified=item.last_modified, aliases=item.aliases)
 
 
 class ArchivePipeline:

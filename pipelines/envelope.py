@@ -21,9 +21,13 @@ WALK_EVENTS = ("start", "end")
 
 
 def from_outcome(outcome: Outcome, *, url: str, fetched_at: str | None = None, warc: dict | None = None,
-                 etag: str | None = None, last_modified: str | None = None) -> dict[str, Any]:
+                 etag: str | None = None, last_modified: str | None = None,
+                 aliases: list[str] | None = None) -> dict[str, Any]:
+    """``aliases``: the URLs that redirected to ``url`` (the archive remembers them as the article's)."""
     envelope: dict[str, Any] = {"kind": outcome.kind, "url": url, "fetched_at": fetched_at, "warc": warc,
                                 "etag": etag, "last_modified": last_modified}
+    if aliases:
+        envelope["aliases"] = list(aliases)
     if outcome.kind == "article":
         envelope["record"] = outcome.article.as_record()
     else:

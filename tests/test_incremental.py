@@ -211,3 +211,32 @@ def test_a_gap_stays_until_an_exhaustive_walk_completes(tmp_path, history, gap):
         assert state.last_walk_complete("cbg") is not gap
     finally:
         state.close()
+
+
+@pytest.mark.parametrize("moved", [0.3, 1.0])  # some articles moved, or the whole portal (as http -> https does)
+def test_moved_articles_are_known_by_the_address_the_lists_give(tmp_path, moved):
+    db = tmp_path / "news.db"
+    with ReplicaServer(articles=40, seed=13, moved=moved) as server:
+        base = server.base_url
+        with urlopen(f"{base}/_truth/manifest.json") as r:
+            truth = json.load(r)
+        first = newsarchive("crawl", "--base-url", base, "--db", str(db))
+        assert first.returncode == 0, first.stderr[-3000:]
+        replica_stats(base, reset=True)
+        second = newsarchive("crawl", "--base-url", base, "--db", str(db), "--revisit-days", "0")
+        assert second.returncode == 0, second.stderr[-3000:]
+        again = replica_stats(base)
+    aliases = {t["listed_as"]: t["path"] for t in truth if "listed_as" in t}
+    assert aliases and (moved == 1.0 or any(t.get("also_listed") for t in truth))
+    con = sqlite3.connect(db)
+    try:
+        stored = {urlsplit(url).path: id_ for id_, url in con.execute("select id, url from articles")}
+        remembered = {urlsplit(url).path: id_ for url, id_ in con.execute("select url, article_id from article_aliases")}
+    finally:
+        con.close()
+    assert set(stored) == {t["path"] for t in truth if t["kind"] == "article"}
+    # every listed alias, also one whose target the lists give too, is remembered as its article's
+    assert remembered == {alias: stored[path] for alias, path in aliases.items()}
+    # the next run knows every listed address: it fetches no article and stops at the front pages
+    assert _paths(again, "article") == set()
+    assert _paths(again, "list") == set(PROFILE.start_paths)

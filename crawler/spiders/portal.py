@@ -175,7 +175,8 @@ class ProfileSpider(scrapy.Spider):
     def _article_request(self, url: str, known: Known | None) -> scrapy.Request | None:
         """A request for an article the archive lacks, a conditional one inside the revisit window, else None."""
         if known is None:
-            return scrapy.Request(url, callback=self.parse_article, errback=self.article_failed)
+            return scrapy.Request(url, callback=self.parse_article, errback=self.article_failed,
+                                  meta={"article": True})
         if not known.revisit:
             self.crawler.stats.inc_value("newsarchive/known_skipped")
             return None
@@ -186,7 +187,7 @@ class ProfileSpider(scrapy.Spider):
             headers["If-Modified-Since"] = known.last_modified
         self.crawler.stats.inc_value("newsarchive/revisited")
         return scrapy.Request(url, headers=headers, callback=self.parse_article, errback=self.article_failed,
-                              meta={"handle_httpstatus_list": [304]})
+                              meta={"handle_httpstatus_list": [304], "article": True})
 
     def parse_article(self, response: Response):
         fetched_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -207,7 +208,14 @@ class ProfileSpider(scrapy.Spider):
             last_modified=_header(response, b"Last-Modified"),
             warc=response.meta.get("warc"),
             meta={"fetched_url": response.url},
+            aliases=self._aliases(response),
         )
+
+    def _aliases(self, response: Response) -> list[str]:
+        """The portal URLs that redirected to this page (the listed one first): the article's aliases."""
+        target = canonical_url(self.portal_url(response.url))
+        sources = (canonical_url(self.portal_url(url)) for url in response.meta.get("redirect_urls", ()))
+        return list(dict.fromkeys(url for url in sources if url != target))
 
     def article_failed(self, failure):
         """A dead or unreachable article is a recorded failure, not a silent gap."""

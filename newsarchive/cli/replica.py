@@ -32,15 +32,17 @@ def _site_options(command):
                      help="District-site text variants on about 12% of the cbg.cn articles."),
         click.option("--mirrors/--no-mirrors", default=False, show_default=True,
                      help="Spam-mirror copies of about 10% of the cbg.cn articles (served on a second port)."),
+        click.option("--moved", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+                     help="Share of articles the lists link under an address that 301-redirects to them (1: all)."),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _build(articles, seed, portal, encoding_faults, http_faults, revision, variants, mirrors) -> Replica:
+def _build(articles, seed, portal, encoding_faults, http_faults, revision, variants, mirrors, moved) -> Replica:
     return Replica(articles=articles, seed=seed, faults=encoding_faults, revision=revision, portal=portal,
-                   http_faults=http_faults, variants=variants, mirrors=mirrors)
+                   http_faults=http_faults, variants=variants, mirrors=mirrors, moved=moved)
 
 
 @click.group()
