@@ -33,11 +33,15 @@ def start(archive, walk: str, profile: str, mode: str, *, exhaustive: bool, run_
 
 
 def end(archive, walk: str, profile: str, mode: str, *, complete: bool, reason: str, run_id: int | None) -> None:
-    """Record how a walk ended; a walk whose start was never recorded is recorded as not exhaustive."""
+    """Record how a walk ended; a walk whose start was never recorded is recorded as not exhaustive, and one
+    recorded incomplete stays so."""
     with archive.batch():
         start(archive, walk, profile, mode, exhaustive=False, run_id=run_id)
-        archive.conn.execute("UPDATE walks SET finished_at = ?, complete = ?, reason = ? WHERE walk = ?",
-                             [utc_now(), int(bool(complete)), reason, walk])
+        # Once incomplete, always: a later end from a worker that missed the news must not heal the walk.
+        archive.conn.execute(
+            "UPDATE walks SET finished_at = ?1, complete = CASE WHEN complete = 0 THEN 0 ELSE ?2 END,"
+            " reason = CASE WHEN complete = 0 THEN reason ELSE ?3 END WHERE walk = ?4",
+            [utc_now(), int(bool(complete)), reason, walk])
 
 
 def gap(con: sqlite3.Connection, profile: str) -> bool:

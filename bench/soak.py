@@ -127,7 +127,7 @@ def duplicates(db: Path) -> int:
         con.close()
 
 
-def run(articles_n: int, seconds: float, seed: int) -> int:
+def run(articles_n: int, seconds: float, seed: int, keep: str | None = None) -> int:
     server = redis.Redis.from_url(REDIS_URL)
     try:
         server.ping()
@@ -136,8 +136,9 @@ def run(articles_n: int, seconds: float, seed: int) -> int:
         return 2
     prefix = f"soak-{uuid.uuid4().hex[:10]}"
     started = time.monotonic()
-    with ReplicaServer(articles=articles_n, seed=seed) as replica, tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with ReplicaServer(articles=articles_n, seed=seed) as replica, tempfile.TemporaryDirectory() as scratch:
+        tmp = Path(keep or scratch)
+        tmp.mkdir(parents=True, exist_ok=True)
         reference = tmp / "reference.db"
         subprocess.run([*CLI, "crawl", "--base-url", replica.base_url, "--db", str(reference), "-s", "LOG_LEVEL=ERROR"],
                        cwd=ROOT, check=True, capture_output=True)
@@ -187,8 +188,9 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--seconds", type=float, default=90, help="how long the kills go on")
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--keep", metavar="DIR", help="keep the archives and the processes' logs in DIR")
     args = parser.parse_args()
-    sys.exit(run(args.articles, args.seconds, args.seed))
+    sys.exit(run(args.articles, args.seconds, args.seed, args.keep))
 
 
 if __name__ == "__main__":

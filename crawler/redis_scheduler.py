@@ -59,6 +59,33 @@ return {fresh and 1 or 0, opened, redis.call('HGET', KEYS[5], 'id'), redis.call(
 """
 
 
+# Atomic too, so that exactly one worker is the last out, and one whose walk was closed under it (another worker
+# took it for gone while it lagged, under load) says so. KEYS as JOIN; ARGV: worker, alive since, close reason,
+# walk id. Answers {0, ""} (not last), {1, why incomplete or ""} (last out: the run's keys are gone) or
+# {2, why} (this worker's walk had ended already, so the work it did since was not the walk's).
+LEAVE = """
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+if redis.call('HGET', KEYS[5], 'id') ~= ARGV[4] then
+  return {2, 'the run was closed while a worker still worked'}
+end
+if ARGV[3] ~= 'finished' then
+  redis.call('HSETNX', KEYS[5], 'incomplete', 'a worker closed: ' .. ARGV[3])
+  return {0, ''}
+end
+if redis.call('ZCOUNT', KEYS[1], ARGV[2], '+inf') > 0 or redis.call('ZCARD', KEYS[3]) > 0 then
+  return {0, ''}
+end
+local lost = redis.call('HGET', KEYS[5], 'incomplete')
+local dead = redis.call('ZCARD', KEYS[1])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+if not lost and dead > 0 then
+  lost = dead .. ' worker(s) died'
+end
+return {1, lost or ''}
+"""
+
+
 class FleetScheduler(Scheduler):
     @classmethod
     def from_crawler(cls, crawler):
@@ -102,20 +129,16 @@ class FleetScheduler(Scheduler):
     def close(self, reason):
         if self.loop is not None and self.loop.running:
             self.loop.stop()
-        self.server.zrem(self.workers_key, self.worker)
-        self.server.zrem(self.busy_key, self.worker)
-        if reason != "finished":
-            # What this worker had taken from the queue is lost for this walk: the walk cannot be complete.
-            self.server.hsetnx(self.walk_key, "incomplete", f"a worker closed: {reason}")
-        elif not len(self.queue) and not self._others(self.workers_key, self.alive):
-            # The run is over: record how the walk ended, and let the next run fetch its start pages again.
-            lost = self.server.hget(self.walk_key, "incomplete")
-            dead = self.server.zcard(self.workers_key)  # workers that never said goodbye: killed
-            if dead and not lost:
-                lost = f"{dead} worker(s) died".encode()
+        if self.walk is None:  # closed before it opened: never joined the fleet
+            return
+        last, lost = self.server.eval(LEAVE, 5, self.workers_key, self.busy_key, self.queue.key, self.df.key,
+                                      self.walk_key, self.worker, self._now() - self.alive, reason, self.walk)
+        lost = lost.decode() if isinstance(lost, bytes) else lost
+        if last:
+            # Record how the walk ended; when this was the last worker out, the next run fetches its start pages again.
             self._send(envelope.walk("end", self.walk, self.spider.profile.name, complete=not lost,
-                                     reason=lost.decode() if lost else "finished"))
-            self.server.delete(*self._run_keys())
+                                     reason=lost or "finished"))
+        if last == 1:
             self.spider.logger.info("last worker out: walk %s %s; cleared the run's queue and seen-set", self.walk,
                                     "incomplete" if lost else "complete")
 
