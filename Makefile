@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: demo test bench install clean
+.PHONY: demo test bench soak install clean
 
 $(STAMP): pyproject.toml
 	@echo "setting up $(VENV) (the first time only: a few minutes)…"
@@ -29,6 +29,10 @@ test: $(STAMP)
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench
+
+# Kill-9 soak of a fleet, its writer and a local crawl (bench/soak.py): minutes, and it needs Redis.
+soak: $(STAMP)
+	$(BIN)/python -m bench.soak
 
 clean:
 	rm -rf $(VENV) build *.egg-info

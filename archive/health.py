@@ -1,9 +1,9 @@
 """Judge a finished crawl run the way an operator would, for cron: exit code, alerts, one-line summary.
 
-Exit codes (documented in docs/cron.md): 0 ok; 1 failures above the threshold; 3 the run found far fewer articles
-than recent runs did (a redesign or a block, usually), or its template drift verdict (``archive.drift``, stored in
-the run's stats) is an alert; 130 interrupted. 2 (usage) and 75 (locked) are decided
-before a crawl starts.
+Exit codes (documented in docs/cron.md): 0 ok; 1 new failures (pages that had not failed before) above the
+threshold; 3 the run found far fewer articles than recent runs did (a redesign or a block, usually), or its template
+drift verdict (``archive.drift``, stored in the run's stats) is an alert; 130 interrupted. 2 (usage) and 75 (locked)
+are decided before a crawl starts.
 
 "Far fewer" compares the articles listed on the *front pages* (page 1 of each start list) with the median of the
 last runs. How many articles a run stores or how deep it pages says little in an incremental crawl (an hourly run
@@ -70,12 +70,16 @@ def record_verdict(archive, run_id: int, summary: dict[str, Any]) -> None:
                              [json.dumps(summary["alerts"], ensure_ascii=False), summary["exit_code"], run_id])
 
 
-def close_dead_runs(archive) -> int:
-    """Mark runs still 'running' as killed. Only called under the crawl lock, when no other run can be alive."""
-    with archive.batch():
-        cursor = archive.conn.execute(
-            "UPDATE crawl_runs SET status = 'interrupted', finish_reason = 'killed' WHERE status = 'running'")
-    return cursor.rowcount
+def new_failures(archive, run_id: int) -> int:
+    """Failures of this run on pages that had not failed in an earlier run.
+
+    Incremental runs retry failed pages (``crawler.incremental``); a page that is broken for good fails again in
+    each, and those repeats, already recorded and already reported, must not fail every next run's exit code.
+    """
+    return archive.conn.execute(
+        """SELECT count(DISTINCT url_or_path) FROM failures AS f WHERE run_id = ?1 AND stage != 'skip'
+           AND NOT EXISTS (SELECT 1 FROM failures AS g WHERE g.url_or_path = f.url_or_path AND g.stage != 'skip'
+                           AND g.run_id < ?1)""", [run_id]).fetchone()[0]
 
 
 def _stats(run: dict[str, Any]) -> dict[str, Any]:
@@ -115,12 +119,14 @@ def assess(archive, run_id: int, *, max_failure_rate: float = 0.2, drop_ratio: f
         code = INTERRUPTED
         alerts.append(f"run {run_id} was interrupted ({run.get('finish_reason')})")
     failed = int(run.get("failed") or 0)
+    fresh = new_failures(archive, run_id)
     causes = failures_by_cause(archive, run_id)
-    summary["failures_by_cause"] = causes
-    if fetched and failed / fetched > max_failure_rate:
+    summary.update(new_failures=fresh, failures_by_cause=causes)
+    if fetched and fresh / fetched > max_failure_rate:
         code = code or FAILURES
+        again = f"; {failed - fresh} of them had failed before" if failed > fresh else ""
         alerts.append(f"{failed} of {fetched} pages failed (threshold {max_failure_rate:.0%}): "
-                      + ", ".join(f"{n} {CAUSE_WORDS.get(name, name)}" for name, n in causes.items()))
+                      + ", ".join(f"{n} {CAUSE_WORDS.get(name, name)}" for name, n in causes.items()) + again)
     earlier = [front_page_articles(r) for r in rows[1:] if r.get("status") == "finished"]
     earlier = [n for n in earlier if n is not None]
     if front is not None and len(earlier) >= 2:

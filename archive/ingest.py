@@ -10,11 +10,12 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from archive import walks
 from pipelines import envelope as envelopes
 
 
 def ingest(archive, envelope: Any, run_id: int | None) -> str:
-    """Store an envelope; returns "new", "updated", "unchanged", "skipped" or "failed"."""
+    """Store an envelope; returns "new", "updated", "unchanged", "skipped", "failed" or "walk" (a walk event)."""
     problem = envelopes.problem(envelope)
     if problem:
         url = envelope.get("url") if isinstance(envelope, dict) else None
@@ -34,10 +35,19 @@ def _store(archive, envelope: dict, run_id: int | None) -> str:
     if kind == "article":
         warc = envelope.get("warc")  # a WarcPointer's fields as a mapping, also after a trip through JSON
         validators = {"etag": envelope.get("etag"), "last_modified": envelope.get("last_modified")}
-        return archive.upsert_article(envelope["record"], run_id, fetched_at=envelope.get("fetched_at"),
-                                      warc=warc if warc and warc.get("file") else None, validators=validators)
+        aliases = envelope.get("aliases") or []
+        if not isinstance(aliases, list) or not all(isinstance(url, str) for url in aliases):
+            raise TypeError("aliases must be a list of URLs")
+        with archive.batch():  # the article and the URLs that redirected to it, together
+            outcome = archive.upsert_article(envelope["record"], run_id, fetched_at=envelope.get("fetched_at"),
+                                             warc=warc if warc and warc.get("file") else None, validators=validators)
+            archive.record_aliases(envelope["record"]["id"], aliases, envelope.get("fetched_at"))
+        return outcome
     if kind == "not_modified":
         return archive.touch(envelope["url"], run_id, envelope.get("fetched_at")) or "unchanged"
+    if kind == "walk":
+        walks.store(archive, envelope, run_id)
+        return "walk"
     if kind == "skipped":
         archive.record_skipped(run_id, envelope["url"], envelope["reason"])
         return "skipped"

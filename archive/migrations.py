@@ -167,3 +167,57 @@ def m008_updated_at(db: Database) -> None:
     """Issue 11: the update time a page shows beside its publication time (`最后更新`, ``dateModified``)."""
     for table in ("articles", "article_versions"):
         db.execute(f"ALTER TABLE {table} ADD COLUMN updated_at TEXT")
+
+
+@migrations()
+def m009_walks(db: Database) -> None:
+    """Issue 14: every crawl mode records its walks over the list pages (a local crawl itself, a fleet of workers
+    through the writer) and whether each reached its natural end, so the next run knows to page every list again.
+    Local crawls recorded before are carried over from ``crawl_runs``."""
+    db.execute(
+        """CREATE TABLE walks (
+            id INTEGER PRIMARY KEY,
+            walk TEXT NOT NULL UNIQUE,
+            profile TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            exhaustive INTEGER NOT NULL DEFAULT 0,
+            run_id INTEGER,
+            started_at TEXT,
+            finished_at TEXT,
+            complete INTEGER,
+            reason TEXT
+        )"""
+    )
+    db.execute(
+        """INSERT INTO walks (walk, profile, mode, run_id, started_at, finished_at, complete, reason)
+           SELECT 'run:' || id, json_extract(options, '$.profile'), 'local', id, started_at, finished_at,
+                  CASE WHEN status = 'running' THEN NULL
+                       WHEN status = 'finished' AND finish_reason = 'finished' THEN 1 ELSE 0 END, finish_reason
+           FROM crawl_runs
+           WHERE json_extract(options, '$.spider') IS NOT NULL AND json_extract(options, '$.profile') IS NOT NULL
+           ORDER BY id"""
+    )
+    db.execute("CREATE INDEX walks_profile ON walks(profile, complete, exhaustive)")
+
+
+@migrations()
+def m010_run_owner(db: Database) -> None:
+    """Issue 14: the process that owns each run (``host:pid:start``, see archive/owner.py), so a run killed with
+    SIGKILL is closed by the next run of any kind on that host, and a live one is never taken for dead."""
+    db.execute("ALTER TABLE crawl_runs ADD COLUMN owner TEXT")
+
+
+@migrations()
+def m011_article_aliases(db: Database) -> None:
+    """Issue 14: the URLs that redirected to a stored article (a moved article, a portal gone from http to https),
+    keyed like articles by the id of the URL, so incremental crawling knows a listed URL that redirects."""
+    db.execute(
+        """CREATE TABLE article_aliases (
+            alias_id TEXT PRIMARY KEY,
+            url TEXT NOT NULL,
+            article_id TEXT NOT NULL,
+            first_seen TEXT,
+            last_seen TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX article_aliases_article ON article_aliases(article_id)")

@@ -29,9 +29,10 @@ from typing import Any
 
 from archive.sqlite_utils_lite import Database
 
-from archive import fts
+from archive import fts, owner
 from archive.migrations import migrations
 from archive.warc import WarcPointer
+from pipelines import urls as urls_mod
 
 CONTENT_FIELDS = ("title", "published_at", "source", "author", "editor", "section", "body", "updated_at")
 _HASHED_WHEN_SET = ("updated_at",)
@@ -138,12 +139,35 @@ class Archive:
     # Runs, failures and skips
 
     def start_run(self, options: Mapping[str, Any] | None = None) -> int:
+        """Open a run owned by this process; first close the runs whose process died (``close_dead_runs``)."""
         with self.batch():
+            self.close_dead_runs()
             cursor = self.conn.execute(
-                "INSERT INTO crawl_runs (started_at, status, options) VALUES (?, 'running', ?)",
-                [utc_now(), _json_text(dict(options or {}))],
+                "INSERT INTO crawl_runs (started_at, status, options, owner) VALUES (?, 'running', ?, ?)",
+                [utc_now(), _json_text(dict(options or {})), owner.current()],
             )
         return cursor.lastrowid
+
+    def close_dead_runs(self, *, crawl_lock_held: bool = False) -> int:
+        """Mark as killed the runs still 'running' whose owning process is gone (``archive.owner``), of any kind.
+
+        A run without an owner was started by a version that did not record one; under the crawl lock
+        (``crawl_lock_held``) no other crawl can be alive, so its crawl runs are closed too, as they always were.
+        """
+        dead = []
+        for run_id, who, options in self.conn.execute(
+                "SELECT id, owner, options FROM crawl_runs WHERE status = 'running'").fetchall():
+            if who:
+                if owner.alive(who) is False:
+                    dead.append(run_id)
+            elif crawl_lock_held and (json.loads(options or "{}") or {}).get("spider"):
+                dead.append(run_id)
+        if dead:
+            with self.batch():
+                self.conn.executemany(
+                    "UPDATE crawl_runs SET status = 'interrupted', finish_reason = 'killed' WHERE id = ?",
+                    [[run_id] for run_id in dead])
+        return len(dead)
 
     def finish_run(
         self,
@@ -271,6 +295,20 @@ class Archive:
             if current is None or any(current[name] != read[name] for name in _ROW_IDENTITY):
                 return "conflict"
             return self.upsert_article(record, run_id, **kwargs)
+
+    def record_aliases(self, article_id: str, urls: Iterable[str], seen_at: str | None = None) -> None:
+        """Remember URLs that redirected to the article: ``crawler.incremental`` then knows them as that article.
+        An alias that pointed elsewhere follows its latest redirect; the article's own URL is never its alias."""
+        now = seen_at or utc_now()
+        rows = [[urls_mod.article_id(url), url, article_id, now] for url in urls
+                if urls_mod.article_id(url) != article_id]
+        with self.batch():
+            self.conn.executemany(
+                """INSERT INTO article_aliases (alias_id, url, article_id, first_seen, last_seen)
+                   VALUES (?1, ?2, ?3, ?4, ?4)
+                   ON CONFLICT (alias_id) DO UPDATE
+                   SET article_id = excluded.article_id, last_seen = excluded.last_seen""",
+                rows)
 
     def touch(self, url: str, run_id: int | None, fetched_at: str | None = None) -> str | None:
         """A revisit the server answered 304 Not Modified: move last_seen. "unchanged", or None if unknown."""

@@ -103,12 +103,28 @@ def _reason(status: int) -> str:
         return "Unknown"
 
 
-class WarcWriter:
-    """Appends records to the current file of a directory, starting a new file past ``max_bytes``."""
+def _sync_directory(directory: Path) -> None:
+    """Make a new file's directory entry durable (a synced file in an unsynced directory can vanish)."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
-    def __init__(self, directory: str | os.PathLike = "data/warc", max_bytes: int = DEFAULT_MAX_BYTES):
+
+class WarcWriter:
+    """Appends records to the current file of a directory, starting a new file past ``max_bytes``.
+
+    With ``fsync`` (the default) every record is on disk when ``write_*`` returns, before the SQLite commit that
+    points at it: after a power cut an archived row never points at WARC bytes that were only in the page cache.
+    A new file's directory entry is synced too. ``python -m bench crawl`` measures what it costs.
+    """
+
+    def __init__(self, directory: str | os.PathLike = "data/warc", max_bytes: int = DEFAULT_MAX_BYTES, *,
+                 fsync: bool = True):
         self.directory = Path(directory)
         self.max_bytes = max_bytes
+        self.fsync = fsync
         self._token = f"{os.getpid()}-{secrets.token_hex(3)}"
         self._serial = 0
         self._file = None
@@ -131,6 +147,8 @@ class WarcWriter:
         self._writer = WARCWriter(self._file, gzip=True, warc_version="1.1")
         info = {"software": "newsarchive", "format": "WARC File Format 1.1", "hostname": self._writer.hostname}
         self._writer.write_record(self._writer.create_warcinfo_record(self._path.name, info))
+        if self.fsync:
+            _sync_directory(self.directory)
 
     def _ready(self) -> WARCWriter:
         if self._writer is None or self._file.tell() >= self.max_bytes:
@@ -147,6 +165,8 @@ class WarcWriter:
             for record in records[1:]:
                 writer.write_record(record)
             self._file.flush()
+            if self.fsync:
+                os.fsync(self._file.fileno())
             digest = records[0].rec_headers.get_header("WARC-Payload-Digest")
             return WarcPointer(str(self._path), offset, length, digest)
 

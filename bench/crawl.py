@@ -1,4 +1,5 @@
-"""End-to-end crawl throughput (pages/s) on the replica, beside a bare Scrapy spider over the same pages."""
+"""End-to-end crawl throughput (pages/s) on the replica, beside a bare Scrapy spider over the same pages, and the
+cost of syncing every WARC record to disk before the commit that points at it (``NEWSARCHIVE_WARC_FSYNC``)."""
 
 from __future__ import annotations
 
@@ -48,13 +49,16 @@ def _timed(command: list[str], base_url: str) -> tuple[float, int]:
 
 def run(articles: int = ARTICLES, repeats: int = REPEATS) -> list[str]:
     lines = []
-    ours, bare = [], []
+    ours, unsynced, bare = [], [], []
     with serve(articles=articles, seed=3) as base_url, tempfile.TemporaryDirectory() as tmp:
         for i in range(repeats):
             db = str(Path(tmp) / f"bench{i}.db")
-            seconds, pages = _timed([sys.executable, "-m", "newsarchive", "crawl", "--base-url", base_url, "--db", db,
-                                     "-s", "LOG_LEVEL=ERROR"], base_url)
+            crawl = [sys.executable, "-m", "newsarchive", "crawl", "--base-url", base_url, "-s", "LOG_LEVEL=ERROR"]
+            seconds, pages = _timed([*crawl, "--db", db], base_url)
             ours.append(pages / seconds)
+            seconds, pages = _timed([*crawl, "--db", str(Path(tmp) / f"nosync{i}.db"),
+                                     "-s", "NEWSARCHIVE_WARC_FSYNC=0"], base_url)
+            unsynced.append(pages / seconds)
             seconds, pages_bare = _timed([sys.executable, "-c", BARE, base_url, db], base_url)
             bare.append(pages_bare / seconds)
     ours_m, bare_m = statistics.median(ours), statistics.median(bare)
@@ -62,6 +66,9 @@ def run(articles: int = ARTICLES, repeats: int = REPEATS) -> list[str]:
     lines.append(f"newsarchive crawl (fetch+decode+repair+extract+archive): {ours_m:8.1f} pages/s")
     lines.append(f"bare Scrapy spider (fetch only):                          {bare_m:8.1f} pages/s")
     lines.append(f"ratio ours/bare: {ours_m / bare_m:.2f}")
+    unsynced_m = statistics.median(unsynced)
+    lines.append(f"newsarchive crawl, WARC not fsynced (NEWSARCHIVE_WARC_FSYNC=0): {unsynced_m:8.1f} pages/s")
+    lines.append(f"ratio fsynced/not fsynced: {ours_m / unsynced_m:.2f}")
     return lines
 
 

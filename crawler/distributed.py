@@ -31,13 +31,14 @@ class FleetKeys:
     requests: str
     seen: str
     workers: str
+    walk: str
     envelopes: str
 
 
 def fleet_keys(profile: str, prefix: str = DEFAULT_PREFIX) -> FleetKeys:
     base = f"{prefix}:{profile}"
     return FleetKeys(requests=f"{base}:requests", seen=f"{base}:seen", workers=f"{base}:workers",
-                     envelopes=envelope_key(prefix))
+                     walk=f"{base}:walk", envelopes=envelope_key(prefix))
 
 
 def redis_overrides(redis_url: str, profile: str, prefix: str = DEFAULT_PREFIX) -> dict:
@@ -60,6 +61,7 @@ def redis_overrides(redis_url: str, profile: str, prefix: str = DEFAULT_PREFIX) 
         "REDIS_URL": redis_url,
         "ITEM_PIPELINES": pipelines,
         "NEWSARCHIVE_REDIS_WORKERS_KEY": keys.workers,
+        "NEWSARCHIVE_REDIS_WALK_KEY": keys.walk,
         "NEWSARCHIVE_REDIS_ENVELOPES": keys.envelopes,
     }
 

@@ -78,7 +78,9 @@ class WarcCapture:
     def from_crawler(cls, crawler):
         settings = crawler.settings
         directory = settings.get("NEWSARCHIVE_WARC_DIR") or Path(settings.get("NEWSARCHIVE_DB")).parent / "warc"
-        ext = cls(WarcWriter(directory, settings.getint("NEWSARCHIVE_WARC_MAX_BYTES", 1024**3)), crawler)
+        writer = WarcWriter(directory, settings.getint("NEWSARCHIVE_WARC_MAX_BYTES", 1024**3),
+                            fsync=settings.getbool("NEWSARCHIVE_WARC_FSYNC", True))
+        ext = cls(writer, crawler)
         crawler.signals.connect(ext.response_received, signal=signals.response_received)
         crawler.signals.connect(ext.closed, signal=signals.spider_closed)
         return ext

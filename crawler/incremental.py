@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from archive import walks
 from pipelines.urls import article_id
 
 
@@ -41,8 +42,11 @@ class ArchiveState:
         if self.con is None:
             return None
         try:
+            # The article itself, or the one this URL redirected to when last fetched (archive.store.record_aliases).
             row = self.con.execute(
-                "select published_at, first_seen, etag, last_modified from articles where id = ?",
+                "select published_at, first_seen, etag, last_modified from articles where id = coalesce("
+                "(select id from articles where id = ?1),"
+                " (select article_id from article_aliases where alias_id = ?1))",
                 (article_id(portal_url),),
             ).fetchone()
         except sqlite3.OperationalError:  # an archive created before the first crawl has no table yet
@@ -53,19 +57,17 @@ class ArchiveState:
         return Known(revisit=_after(published_at or first_seen, self.cutoff), etag=etag, last_modified=last_modified)
 
     def last_walk_complete(self, profile: str) -> bool:
-        """Whether the last crawl of this profile walked to its natural end (not killed, interrupted or limited).
+        """Whether every walk of this profile since the last complete exhaustive one reached its natural end
+        (``archive.walks``): stopping at the first known list page is only sound then.
 
-        Stopping at the first known list page is only sound when every earlier page was walked to the end once.
+        Without an archive (a worker on another machine) or one that predates walks, nothing says so: False.
         """
         if self.con is None:
-            return True
+            return False
         try:
-            row = self.con.execute(
-                "select status, finish_reason from crawl_runs where json_extract(options, '$.spider') is not null "
-                "and json_extract(options, '$.profile') = ? order by id desc limit 1", (profile,)).fetchone()
+            return not walks.gap(self.con, profile)
         except sqlite3.OperationalError:
-            return True
-        return row is None or tuple(row) == ("finished", "finished")
+            return False
 
     def _settled(self, portal_url: str) -> Known | None:
         """Known-for-good for a page that is not an article, gone (404/410) or failed too often; else None."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipelines.profile import Profile
+
 
 @dataclass
 class PageItem:
@@ -16,11 +18,12 @@ class PageItem:
     body: bytes
     content_type: str | None
     fetched_at: str
-    profile: str
+    profile: Profile  # the crawl's profile as loaded, whether named or given as a file: it need not be installed
     etag: str | None = None
     last_modified: str | None = None
     warc: dict | None = None
     meta: dict = field(default_factory=dict)
+    aliases: list[str] = field(default_factory=list)  # URLs that redirected here (archive.aliases)
 
 
 @dataclass

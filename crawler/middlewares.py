@@ -64,6 +64,22 @@ class RedirectLoopMiddleware:
         return response
 
 
+class ArticleRedirectMiddleware:
+    """Let the redirect of a listed article reach its target even when the target was requested already.
+
+    A listed URL that redirects to an address also listed would be dropped by the duplicate filter with no record,
+    and the listed URL would never be known as the article's alias (``archive.aliases``): every run would fetch it
+    again. Placed after ``RedirectMiddleware`` (600), this sees the 3xx first and marks the request, whose copy
+    (the redirect) then skips the filter. The target is at worst fetched twice in that run; loops are ended by
+    ``RedirectLoopMiddleware`` and chains by ``REDIRECT_MAX_TIMES``.
+    """
+
+    def process_response(self, request, response):
+        if 300 <= response.status < 400 and request.meta.get("article"):
+            request.dont_filter = True
+        return response
+
+
 class HostClock:
     """The earliest moment the next request may go to each host; requests wait for it, without blocking others."""
 

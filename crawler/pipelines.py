@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from scrapy import signals
 
-from archive import drift
+from archive import drift, walks
 from archive.ingest import ingest
 from archive.store import Archive
 from crawler.items import FailureItem, NotModifiedItem, PageItem
+from crawler.runner import run_options
 from pipelines import envelope
 from pipelines.clean import clean_page
 from pipelines.extract.probe import selector_names
-from pipelines.profile import load_profile
 
 
 class CleanPipeline:
@@ -27,9 +27,12 @@ class CleanPipeline:
             return envelope.not_modified(item.url, item.fetched_at)
         if not isinstance(item, PageItem):
             return item
-        outcome = clean_page(item.body, url=item.url, content_type=item.content_type, profile=load_profile(item.profile))
+        try:
+            outcome = clean_page(item.body, url=item.url, content_type=item.content_type, profile=item.profile)
+        except Exception as exc:  # noqa: BLE001 - a page the cleaner cannot take is a recorded failure, not a gap
+            return envelope.failure(item.url, "clean", f"{type(exc).__name__}: {exc}")
         return envelope.from_outcome(outcome, url=item.url, fetched_at=item.fetched_at, warc=item.warc,
-                                     etag=item.etag, last_modified=item.last_modified)
+                                     etag=item.etag, last_modified=item.last_modified, aliases=item.aliases)
 
 
 class ArchivePipeline:
@@ -50,10 +53,18 @@ class ArchivePipeline:
     def open_spider(self):
         self.archive = Archive(self.db_path)
         spider = self.crawler.spider
-        self.run_id = self.archive.start_run({"spider": spider.name, "profile": spider.profile.name,
-                                              "base_url": spider.base_url,
-                                              **self.crawler.settings.getdict("NEWSARCHIVE_RUN_OPTIONS")})
+        # `newsarchive crawl` opens the run itself, so that a crawl stopped before this point is still recorded.
+        self.run_id = (self.crawler.settings.getint("NEWSARCHIVE_RUN_ID")
+                       or self.archive.start_run(run_options(
+                           spider.profile, spider.base_url, spider.name,
+                           extra=self.crawler.settings.getdict("NEWSARCHIVE_RUN_OPTIONS"))))
         self.crawler.stats.set_value("newsarchive/run_id", self.run_id)
+        walks.start(self.archive, self._walk, spider.profile.name, "local", exhaustive=spider.exhaustive,
+                    run_id=self.run_id)
+
+    @property
+    def _walk(self) -> str:
+        return f"run:{self.run_id}"
 
     def process_item(self, item):
         result = ingest(self.archive, item, self.run_id)
@@ -68,5 +79,8 @@ class ArchivePipeline:
         stats = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in self.crawler.stats.get_stats().items()}
         stats[drift.VERDICT] = drift.judge(stats, drift.recent_stats(self.archive, self.run_id),
                                            selector_names(spider.profile))
-        self.archive.finish_run(self.run_id, reason, stats)
+        with self.archive.batch():  # the walk and its run end together
+            walks.end(self.archive, self._walk, spider.profile.name, "local", complete=reason == "finished",
+                      reason=reason, run_id=self.run_id)
+            self.archive.finish_run(self.run_id, reason, stats)
         self.archive.close()

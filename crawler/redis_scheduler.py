@@ -31,17 +31,58 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
+from crawler.distributed import to_json
+from pipelines import envelope
+
 
 # Atomic, so that two workers opening at once cannot both decide they start the run after the other seeded it.
+# KEYS: workers, busy, queue, seen-set, walk. ARGV: now, alive since, worker, new walk id, exhaustive (0/1).
+# A new run forgets the last run's seen-set and its dead workers, and opens a walk; a queue resumed without a walk
+# record (it expired) opens one that is incomplete from the start. Answers {fresh, opened, walk id, exhaustive}.
 JOIN = """
 local alive = redis.call('ZCOUNT', KEYS[1], ARGV[2], '+inf')
+local fresh = alive == 0 and redis.call('EXISTS', KEYS[3]) == 0
+local opened = 0
+if fresh then
+  redis.call('DEL', KEYS[1], KEYS[2], KEYS[4], KEYS[5])
+end
+if redis.call('EXISTS', KEYS[5]) == 0 then
+  redis.call('HSET', KEYS[5], 'id', ARGV[4], 'exhaustive', ARGV[5])
+  if not fresh then
+    redis.call('HSET', KEYS[5], 'incomplete', 'resumed a queue without its walk record')
+  end
+  opened = 1
+end
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[3])
 redis.call('ZADD', KEYS[2], ARGV[1], ARGV[3])
-if alive == 0 and redis.call('EXISTS', KEYS[3]) == 0 then
-  redis.call('DEL', KEYS[4])
-  return 1
+return {fresh and 1 or 0, opened, redis.call('HGET', KEYS[5], 'id'), redis.call('HGET', KEYS[5], 'exhaustive')}
+"""
+
+
+# Atomic too, so that exactly one worker is the last out, and one whose walk was closed under it (another worker
+# took it for gone while it lagged, under load) says so. KEYS as JOIN; ARGV: worker, alive since, close reason,
+# walk id. Answers {0, ""} (not last), {1, why incomplete or ""} (last out: the run's keys are gone) or
+# {2, why} (this worker's walk had ended already, so the work it did since was not the walk's).
+LEAVE = """
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+if redis.call('HGET', KEYS[5], 'id') ~= ARGV[4] then
+  return {2, 'the run was closed while a worker still worked'}
 end
-return 0
+if ARGV[3] ~= 'finished' then
+  redis.call('HSETNX', KEYS[5], 'incomplete', 'a worker closed: ' .. ARGV[3])
+  return {0, ''}
+end
+if redis.call('ZCOUNT', KEYS[1], ARGV[2], '+inf') > 0 or redis.call('ZCARD', KEYS[3]) > 0 then
+  return {0, ''}
+end
+local lost = redis.call('HGET', KEYS[5], 'incomplete')
+local dead = redis.call('ZCARD', KEYS[1])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+if not lost and dead > 0 then
+  lost = dead .. ' worker(s) died'
+end
+return {1, lost or ''}
 """
 
 
@@ -58,6 +99,9 @@ class FleetScheduler(Scheduler):
         scheduler.ttl = settings.getint("NEWSARCHIVE_REDIS_TTL", 86400)
         scheduler.workers_key = settings.get("NEWSARCHIVE_REDIS_WORKERS_KEY")
         scheduler.busy_key = scheduler.workers_key + ":busy"
+        scheduler.walk_key = settings.get("NEWSARCHIVE_REDIS_WALK_KEY")
+        scheduler.envelopes_key = settings.get("NEWSARCHIVE_REDIS_ENVELOPES")
+        scheduler.walk = None
         scheduler.worker = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         scheduler.loop = None
         crawler.signals.connect(scheduler.spider_idle, signal=signals.spider_idle)
@@ -68,9 +112,16 @@ class FleetScheduler(Scheduler):
         super().open(spider)
         # Registered busy from the start: the others must not close while this one still reads its start requests.
         now = self._now()
-        fresh = self.server.eval(JOIN, 4, self.workers_key, self.busy_key, self.queue.key, self.df.key,
-                                 now, now - self.alive, self.worker)
-        spider.logger.info("worker %s %s", self.worker, "starts a new run" if fresh else "joins the running crawl")
+        fresh, opened, walk, exhaustive = self.server.eval(
+            JOIN, 5, self.workers_key, self.busy_key, self.queue.key, self.df.key, self.walk_key,
+            now, now - self.alive, self.worker, secrets.token_hex(8), int(spider.exhaustive))
+        self.walk = walk.decode()
+        spider.logger.info("worker %s %s (walk %s)", self.worker,
+                           "starts a new run" if fresh else "joins the running crawl", self.walk)
+        # Every worker of a walk pages the lists the way the walk's first worker decided (see archive.walks).
+        spider.catch_up_if(exhaustive == b"1")
+        if opened:
+            self._send(envelope.walk("start", self.walk, spider.profile.name, exhaustive=exhaustive == b"1"))
         self._beat(busy=True)
         self.loop = task.LoopingCall(self._tick)
         self.loop.start(self.poll, now=False)
@@ -78,15 +129,25 @@ class FleetScheduler(Scheduler):
     def close(self, reason):
         if self.loop is not None and self.loop.running:
             self.loop.stop()
-        self.server.zrem(self.workers_key, self.worker)
-        self.server.zrem(self.busy_key, self.worker)
-        if reason == "finished" and not len(self.queue) and not self._others(self.workers_key, self.alive):
-            # The run is over: the next one must be able to fetch its start pages again.
-            self.server.delete(*self._run_keys())
-            self.spider.logger.info("last worker out: cleared the run's queue and seen-set")
+        if self.walk is None:  # closed before it opened: never joined the fleet
+            return
+        last, lost = self.server.eval(LEAVE, 5, self.workers_key, self.busy_key, self.queue.key, self.df.key,
+                                      self.walk_key, self.worker, self._now() - self.alive, reason, self.walk)
+        lost = lost.decode() if isinstance(lost, bytes) else lost
+        if last:
+            # Record how the walk ended; when this was the last worker out, the next run fetches its start pages again.
+            self._send(envelope.walk("end", self.walk, self.spider.profile.name, complete=not lost,
+                                     reason=lost or "finished"))
+        if last == 1:
+            self.spider.logger.info("last worker out: walk %s %s; cleared the run's queue and seen-set", self.walk,
+                                    "incomplete" if lost else "complete")
+
+    def _send(self, event: dict) -> None:
+        """A walk event goes to the writer on the envelope list, like the pages' records."""
+        self.server.lpush(self.envelopes_key, to_json(event))
 
     def _run_keys(self) -> tuple[str, ...]:
-        return (self.queue.key, self.df.key, self.workers_key, self.busy_key)
+        return (self.queue.key, self.df.key, self.workers_key, self.busy_key, self.walk_key)
 
     def _now(self) -> float:
         """The Redis server's clock: workers on different machines need not agree on the time."""

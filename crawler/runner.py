@@ -70,12 +70,23 @@ def crawl_settings(*, profile: str, db: str, base_url: str | None = None, overri
     return settings
 
 
+def run_options(profile, base_url: str | None, spider: str = "portal", extra: dict | None = None) -> dict:
+    """What a crawl run records as its options (``crawl_runs.options``): runs with equal options are compared by
+    ``archive.health``. ``profile`` is the loaded profile; ``extra`` is the NEWSARCHIVE_RUN_OPTIONS setting (the
+    demo marks its runs so)."""
+    return {"spider": spider, "profile": profile.name, "base_url": (base_url or profile.base_url).rstrip("/"),
+            **(extra or {})}
+
+
 def run_crawl(*, spider: str = "portal", profile: str = "cbg", db: str, base_url: str | None = None,
-              overrides: dict | None = None) -> None:
-    """Crawl in this process. A site that is not a loopback replica needs a contact (crawler.contact.BadContact)."""
+              overrides: dict | None = None) -> str | None:
+    """Crawl until done; the spider's close reason (finished, shutdown, closespider_…), None if it never opened.
+    A site that is not a loopback replica needs a contact (crawler.contact.BadContact)."""
     settings = crawl_settings(profile=profile, db=db, base_url=base_url, overrides=overrides)
     if not is_loopback(base_url):
         require_contact(settings.get("NEWSARCHIVE_CONTACT"))
     process = CrawlerProcess(settings)
-    process.crawl(spider)
+    crawler = process.create_crawler(spider)
+    process.crawl(crawler)
     process.start()
+    return crawler.stats.get_value("finish_reason")

@@ -62,6 +62,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RetryAfterMiddleware": 560,
     # After RedirectMiddleware (600): a redirect cycle becomes a recorded failure instead of a silent drop.
     "crawler.middlewares.RedirectLoopMiddleware": 610,
+    "crawler.middlewares.ArticleRedirectMiddleware": 605,
 }
 
 EXTENSIONS = {

@@ -15,13 +15,19 @@ REQUIRED = {
     "not_modified": ("url",),
     "skipped": ("url", "reason"),
     "failed": ("url", "stage", "reason"),
+    "walk": ("walk", "profile", "event"),
 }
+WALK_EVENTS = ("start", "end")
 
 
 def from_outcome(outcome: Outcome, *, url: str, fetched_at: str | None = None, warc: dict | None = None,
-                 etag: str | None = None, last_modified: str | None = None) -> dict[str, Any]:
+                 etag: str | None = None, last_modified: str | None = None,
+                 aliases: list[str] | None = None) -> dict[str, Any]:
+    """``aliases``: the URLs that redirected to ``url`` (the archive remembers them as the article's)."""
     envelope: dict[str, Any] = {"kind": outcome.kind, "url": url, "fetched_at": fetched_at, "warc": warc,
                                 "etag": etag, "last_modified": last_modified}
+    if aliases:
+        envelope["aliases"] = list(aliases)
     if outcome.kind == "article":
         envelope["record"] = outcome.article.as_record()
     else:
@@ -38,6 +44,12 @@ def failure(url: str, stage: str, reason: str) -> dict[str, Any]:
     return {"kind": "failed", "url": url, "stage": stage, "reason": reason}
 
 
+def walk(event: str, walk_id: str, profile: str, **facts: Any) -> dict[str, Any]:
+    """Not a page: the start or end of a fleet's walk over the list pages (see ``archive.walks``), with its facts
+    (``exhaustive`` at the start; ``complete`` and ``reason`` at the end)."""
+    return {"kind": "walk", "event": event, "walk": walk_id, "profile": profile, "mode": "fleet", **facts}
+
+
 def problem(envelope: Any) -> str | None:
     """Why an envelope cannot be stored (a string), or None when it is well formed."""
     if not isinstance(envelope, dict):
@@ -48,6 +60,8 @@ def problem(envelope: Any) -> str | None:
     missing = [k for k in REQUIRED[kind] if not envelope.get(k)]
     if missing:
         return f"{kind} envelope lacks {', '.join(missing)}"
+    if kind == "walk" and envelope["event"] not in WALK_EVENTS:
+        return f"walk envelope event is {envelope['event']!r}, not start or end"
     if kind == "article" and not isinstance(envelope["record"], dict):
         return "article record is not an object"
     return None

@@ -15,6 +15,7 @@ from replica.cqnews_site import CqnewsSite
 from replica.html import document, link
 from replica.mirrors import MIRROR_BASE, MirrorCopy, copies, page_for
 from replica.httpfaults import HttpFaults
+from replica.redirects import Moves
 from replica.model import Page, not_found
 
 DEFAULT_BASE = "http://127.0.0.1:8000"
@@ -40,6 +41,7 @@ class Replica:
         variants: bool = True,
         mirrors: bool = False,
         redesign: bool = False,
+        moved: float = 0.0,
     ):
         names = tuple(PORTALS) if portal == "all" else (portal,)
         unknown = [n for n in names if n not in PORTALS]
@@ -54,6 +56,7 @@ class Replica:
         self.sites = [PORTALS[n](**common, **({"variants": variants, "redesign": redesign} if n == "cbg" else {}))
                       for n in names]
         self.http_faults = HttpFaults(self, seed, hang_seconds) if http_faults else None
+        self.moves = Moves(self.entries, moved, seed) if moved else None
         self._cache: dict[str, Page] = {}
         self._lock = threading.Lock()
 
@@ -77,6 +80,8 @@ class Replica:
         records = [e.truth(base_url) for e in self.entries]
         if self.http_faults is not None:
             self.http_faults.annotate(records)
+        if self.moves is not None:
+            self.moves.annotate(records)
         if self.mirrors:
             records += self.mirror_truth(base_url, mirror_base)
         return records
@@ -109,10 +114,14 @@ class Replica:
         return cached
 
     def _render(self, path: str) -> Page:
+        if self.moves is not None:
+            moved = self.moves.redirect(path)
+            if moved is not None:
+                return moved
         for site in self.sites:
             page = site.page(path)
             if page is not None:
-                return page
+                return page if self.moves is None else self.moves.list_page(page)
         if path == "/robots.txt":
             return Page(200, "text/plain; charset=utf-8", self.robots_txt().encode(), "robots")
         if path == "/":

@@ -72,12 +72,12 @@ def test_sigkill_at_random_moments_never_corrupts_the_archive(replica, tmp_path)
     counts = []
     for _ in range(KILLS):
         # --full, one request at a time 10 ms apart: every killed run rewrites every article over ~2.5 s, so the
-        # kills land among writes. The clock starts when the run is recorded, not at process start: Python and
-        # Scrapy take 1-3 s to import, depending on the machine's load, and a kill then would test nothing.
+        # kills land among writes. The clock starts when the run wrote its first article, not at process start:
+        # Python and Scrapy take 1-3 s to start, depending on the machine's load, and a kill then would test nothing.
         runs = _runs(db)
         process = _crawl(base, db, "--full", "-s", "DOWNLOAD_DELAY=0.01", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
         deadline = time.monotonic() + 30
-        while _runs(db) == runs and process.poll() is None and time.monotonic() < deadline:
+        while (_runs(db) == runs or not _written(db)) and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.02)
         time.sleep(rng.uniform(0.3, 2.0))
         process.kill()
@@ -126,6 +126,11 @@ def test_a_signal_stops_the_crawl_gracefully_and_records_it_interrupted(replica,
 
 def _runs(db) -> int:
     return _count(db, "select count(*) from crawl_runs")
+
+
+def _written(db) -> int:
+    """Articles the latest run wrote so far."""
+    return _count(db, "select new + updated + unchanged from crawl_runs order by id desc limit 1")
 
 
 def _stored(db) -> int:

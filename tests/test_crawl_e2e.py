@@ -105,6 +105,30 @@ def test_the_second_profile_crawls_from_its_data_file_alone(tmp_path):
     assert {row["site"] for row in archived.values()} == {"cqnews.net"}
 
 
+def test_a_profile_given_as_a_file_crawls_end_to_end(tmp_path):
+    """`--profile FILE.json` with a profile that is not installed: its name is nowhere in crawler/profiles."""
+    data = json.loads((ROOT / "crawler" / "profiles" / "cbg.json").read_text(encoding="utf-8"))
+    data["name"] = "portal-from-file"
+    profile = tmp_path / "my-portal.json"
+    profile.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    db = tmp_path / "file.db"
+    with serve(articles=20, seed=2) as base_url:
+        with urlopen(f"{base_url}/_truth/manifest.json") as response:
+            truth = {urlsplit(t["url"]).path: t for t in json.load(response) if t["kind"] == "article"}
+        result = newsarchive("crawl", "--profile", str(profile), "--base-url", base_url, "--db", str(db))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    archived = rows(db)
+    assert set(archived) == set(truth)
+    assert [(p, f) for p, t in truth.items() for f in FIELDS if archived[p][f] != t[f]] == []
+    con = sqlite3.connect(db)
+    try:
+        assert con.execute("select count(*) from failures where stage not in ('skip', 'fetch')").fetchone() == (0,)
+        assert con.execute("select profile, complete from walks").fetchall() == [("portal-from-file", 1)]
+    finally:
+        con.close()
+
+
 def test_scrapy_crawl_cbg_works_from_the_repository_root(tmp_path):
     """The spider is an ordinary Scrapy project spider: `scrapy crawl cbg` with settings pointing at the replica."""
     scrapy = str(Path(sys.executable).with_name("scrapy"))

@@ -143,3 +143,106 @@ def _running(db) -> bool:
             con.close()
     except sqlite3.OperationalError:
         return False
+
+
+# -- run bookkeeping (issue 14, item 11) -------------------------------------------------------------------------
+HOLD_RUN = """
+import sys, time
+from archive.store import Archive
+with Archive(sys.argv[1]) as archive:
+    archive.start_run({"command": sys.argv[2]} if sys.argv[2] != "writer" else {"writer": "newsarchive"})
+print("open", flush=True)
+time.sleep(60)
+"""
+
+
+def _holding(db, kind):
+    """A process of its own that opened a run of ``kind`` and stays alive (until killed)."""
+    process = subprocess.Popen([sys.executable, "-c", HOLD_RUN, str(db), kind], cwd=ROOT, stdout=subprocess.PIPE,
+                               text=True)
+    assert process.stdout.readline().strip() == "open"
+    return process
+
+
+def _statuses(db):
+    con = sqlite3.connect(db)
+    try:
+        return con.execute("select status, finish_reason from crawl_runs order by id").fetchall()
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("kind", ["writer", "import", "reprocess"])
+def test_a_crawl_leaves_live_runs_of_other_kinds_alone_and_closes_killed_ones(replica, tmp_path, kind):
+    db = tmp_path / "news.db"
+    live, doomed = _holding(db, kind), _holding(db, kind)
+    try:
+        doomed.kill()
+        doomed.wait(10)
+        result = newsarchive("crawl", "--base-url", replica, "--db", str(db))
+        assert result.returncode == OK, result.stderr[-3000:]
+        assert _statuses(db) == [("running", None), ("interrupted", "killed"), ("finished", "finished")]
+    finally:
+        live.kill()
+        live.wait(10)
+
+
+@pytest.mark.parametrize("kind", ["writer", "import"])
+def test_a_killed_run_of_any_kind_is_closed_by_the_next_run_of_any_kind(tmp_path, kind):
+    db = tmp_path / "news.db"
+    doomed = _holding(db, kind)
+    doomed.kill()
+    doomed.wait(10)
+    page = tmp_path / "page.html"
+    page.write_text("<html><head><title>标题</title></head><body><p>一段正文。</p></body></html>", encoding="utf-8")
+    newsarchive("import", str(page), "--db", str(db))
+    assert _statuses(db)[0] == ("interrupted", "killed")
+    assert ("running", None) not in _statuses(db)
+
+
+@pytest.mark.parametrize("when", ["while it starts", "once its run is open"])
+def test_sigterm_early_exits_130_with_an_interrupted_run(replica, tmp_path, when):
+    db = tmp_path / "news.db"
+    process = subprocess.Popen([sys.executable, "-m", "newsarchive", "crawl", "--base-url", replica, "--db", str(db)],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if when == "while it starts":
+        time.sleep(0.3)  # Python is still importing (about a second, more on a loaded machine)
+    else:
+        deadline = time.monotonic() + 60
+        while not _running(db) and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == INTERRUPTED, err[-3000:]
+    assert "Traceback" not in err
+    (status, reason), = _statuses(db)
+    assert status == "interrupted" and reason in ("shutdown", "interrupted")
+    assert summary(subprocess.CompletedProcess(process.args, 130, out, err))["exit_code"] == INTERRUPTED
+
+
+def test_pages_that_failed_before_do_not_fail_the_next_runs(tmp_path):
+    from archive.health import assess
+    from archive.store import Archive
+
+    db = tmp_path / "news.db"
+    broken = [f"https://www.cbg.cn/show/705-{i}.html" for i in range(3)]
+    with Archive(db) as archive:
+        first = archive.start_run({"spider": "portal", "profile": "cbg"})
+        for url in broken:
+            archive.record_failure(first, url, "fetch", "HTTP 503")
+        archive.finish_run(first)
+        assert assess(archive, first)["exit_code"] == FAILURES  # new failures: 3 of 3 pages
+        again = archive.start_run({"spider": "portal", "profile": "cbg"})
+        archive.upsert_article({"id": "a1", "url": "https://www.cbg.cn/show/705-9.html", "body": "正文"}, again)
+        for url in broken:
+            archive.record_failure(again, url, "fetch", "HTTP 503")
+        archive.finish_run(again)
+        verdict = assess(archive, again)
+        assert (verdict["exit_code"], verdict["failed"], verdict["new_failures"]) == (OK, 3, 0)
+        third = archive.start_run({"spider": "portal", "profile": "cbg"})
+        archive.record_failure(third, broken[0], "fetch", "HTTP 503")
+        archive.record_failure(third, "https://www.cbg.cn/show/705-5.html", "fetch", "HTTP 503")
+        archive.finish_run(third)
+        verdict = assess(archive, third)
+        assert (verdict["exit_code"], verdict["new_failures"]) == (FAILURES, 1)
+        assert "1 of them had failed before" in verdict["alerts"][0]

@@ -82,9 +82,11 @@ def replica():
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------
-def start_worker(base_url, prefix, log: Path, extra=None):
-    # The worker's archive path does not exist: workers read it only to skip known articles, and write nothing.
-    args = [base_url, REDIS_URL, prefix, str(log.with_suffix(".absent.db")), json.dumps({**FAST, **(extra or {})})]
+def start_worker(base_url, prefix, log: Path, extra=None, db: Path | None = None):
+    # By default the worker's archive path does not exist, as on another machine than the writer's: workers read
+    # it only to skip known articles, and write nothing.
+    db = db or log.with_suffix(".absent.db")
+    args = [base_url, REDIS_URL, prefix, str(db), json.dumps({**FAST, **(extra or {})})]
     return subprocess.Popen([sys.executable, "-c", WORKER, *args], cwd=ROOT, stdout=log.open("wb"),
                             stderr=subprocess.STDOUT)
 
@@ -237,6 +239,45 @@ def test_a_killed_worker_loses_nothing_for_good(server, replica, local_crawl, pr
     assert summary["new"] == 80
     assert query(db, "select count(*) from article_versions") == [(0,)]
     assert any("starts a new run" in log.read_text() for log in logs)
+
+
+def walks(db) -> list[tuple]:
+    return query(db, "select mode, exhaustive, complete, reason from walks order by id")
+
+
+@pytest.mark.parametrize("next_run", ["fleet", "local"])
+def test_a_walk_cut_by_a_dead_worker_is_completed_by_the_next_run(server, replica, local_crawl, prefix, tmp_path,
+                                                                   next_run):
+    """Workers beside the archive skip what it holds. After a worker dies, the next run, fleet or local, must not
+    stop at the first known list page: the fleet's walk was recorded incomplete, so it pages every list."""
+    db = tmp_path / "news.db"
+    writer = start_writer(prefix, db, tmp_path / "writer.log")
+    wait_for(db.exists)
+    slow = {"DOWNLOAD_DELAY": 0.1, "CONCURRENT_REQUESTS_PER_DOMAIN": 2}
+    logs = [tmp_path / f"first{i}.log" for i in range(3)]
+    workers = [start_worker(replica, prefix, log, slow, db=db) for log in logs]
+    victim, registry = f":{workers[0].pid}:", fleet_keys("cbg", prefix).workers
+    in_fleet = lambda: any(victim in w.decode() for w in server.zrange(registry, 0, -1))  # noqa: E731
+    wait_for(lambda: in_fleet() and stored(db) >= 15)
+    workers[0].send_signal(signal.SIGKILL)
+    assert workers[0].wait(timeout=10) == -signal.SIGKILL
+    wait_workers(workers[1:], logs[1:])
+    wait_for(lambda: drained(server, prefix))
+    assert stored(db) < 80
+    assert walks(db) == [("fleet", 0, 0, "1 worker(s) died")]
+
+    if next_run == "fleet":
+        logs = [tmp_path / f"next{i}.log" for i in range(2)]
+        wait_workers([start_worker(replica, prefix, log, db=db) for log in logs], logs)
+        stop_writer(writer, server, prefix)
+    else:
+        stop_writer(writer, server, prefix)
+        result = subprocess.run([sys.executable, "-m", "newsarchive", "crawl", "--base-url", replica, "--db", str(db),
+                                 "-s", "LOG_LEVEL=ERROR"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr[-3000:]
+    assert articles(db) == articles(local_crawl)
+    assert walks(db)[1:] == [(next_run, 1, 1, "finished")]
+    assert query(db, "select count(*) from article_versions") == [(0,)]
 
 
 def test_workers_wait_while_the_writer_lags_and_resume(server, replica, local_crawl, prefix, tmp_path):

@@ -15,6 +15,7 @@ from urllib.request import urlopen
 
 import pytest
 
+from archive import walks
 from archive.store import Archive
 from crawler.incremental import ArchiveState
 from pipelines.profile import load_profile
@@ -60,9 +61,8 @@ def history(tmp_path_factory):
         crawl("depth2", "--known-pages", "2")
         crawl("revisit_all", "--revisit-days", "100000")
         crawl("full", "--full")
-        with Archive(db) as archive:  # a run that died part-way: the next one must page every list again
-            options = archive.conn.execute("select options from crawl_runs order by id desc limit 1").fetchone()[0]
-            archive.finish_run(archive.start_run(json.loads(options)), "shutdown")
+        with Archive(db) as archive:  # a walk that stopped part-way: the next one must page every list again
+            walks.end(archive, "run:stopped", "cbg", "local", complete=False, reason="shutdown", run_id=None)
         crawl("catch_up")
         server.stop()
         server = ReplicaServer(port=port, articles=ARTICLES, seed=11, revision=1)
@@ -187,3 +187,56 @@ def test_failed_pages_are_retried_by_later_runs_until_they_are_given_up(tmp_path
     finally:
         state.close()
     assert (known is not None and not known.revisit) if settled else known is None
+
+
+@pytest.mark.parametrize("history, gap", [
+    ([], False),
+    ([("a", False, True)], False),
+    ([("a", False, False)], True),
+    ([("a", False, None)], True),  # never ended: killed
+    ([("a", False, False), ("b", False, True)], True),  # a complete walk that stopped at known pages heals nothing
+    ([("a", False, False), ("b", True, None)], True),  # the catch-up walk itself died
+    ([("a", False, False), ("b", True, True)], False),
+    ([("a", False, False), ("b", True, True), ("c", False, True)], False),
+])
+def test_a_gap_stays_until_an_exhaustive_walk_completes(tmp_path, history, gap):
+    with Archive(tmp_path / "news.db") as archive:
+        for walk, exhaustive, complete in history:
+            walks.start(archive, walk, "cbg", "fleet", exhaustive=exhaustive, run_id=None)
+            if complete is not None:
+                walks.end(archive, walk, "cbg", "fleet", complete=complete, reason="x", run_id=None)
+        walks.start(archive, "other-profile", "cqnews", "local", exhaustive=False, run_id=None)
+    state = ArchiveState(tmp_path / "news.db")
+    try:
+        assert state.last_walk_complete("cbg") is not gap
+    finally:
+        state.close()
+
+
+@pytest.mark.parametrize("moved", [0.3, 1.0])  # some articles moved, or the whole portal (as http -> https does)
+def test_moved_articles_are_known_by_the_address_the_lists_give(tmp_path, moved):
+    db = tmp_path / "news.db"
+    with ReplicaServer(articles=40, seed=13, moved=moved) as server:
+        base = server.base_url
+        with urlopen(f"{base}/_truth/manifest.json") as r:
+            truth = json.load(r)
+        first = newsarchive("crawl", "--base-url", base, "--db", str(db))
+        assert first.returncode == 0, first.stderr[-3000:]
+        replica_stats(base, reset=True)
+        second = newsarchive("crawl", "--base-url", base, "--db", str(db), "--revisit-days", "0")
+        assert second.returncode == 0, second.stderr[-3000:]
+        again = replica_stats(base)
+    aliases = {t["listed_as"]: t["path"] for t in truth if "listed_as" in t}
+    assert aliases and (moved == 1.0 or any(t.get("also_listed") for t in truth))
+    con = sqlite3.connect(db)
+    try:
+        stored = {urlsplit(url).path: id_ for id_, url in con.execute("select id, url from articles")}
+        remembered = {urlsplit(url).path: id_ for url, id_ in con.execute("select url, article_id from article_aliases")}
+    finally:
+        con.close()
+    assert set(stored) == {t["path"] for t in truth if t["kind"] == "article"}
+    # every listed alias, also one whose target the lists give too, is remembered as its article's
+    assert remembered == {alias: stored[path] for alias, path in aliases.items()}
+    # the next run knows every listed address: it fetches no article and stops at the front pages
+    assert _paths(again, "article") == set()
+    assert _paths(again, "list") == set(PROFILE.start_paths)

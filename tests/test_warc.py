@@ -250,3 +250,24 @@ def test_header_lines_are_bounded(tmp_path):
     assert [e.url for e in entries if not e.problem] == URLS[:2]
     assert any("header lines" in (e.problem or "") for e in entries)
     assert peak < 4 << 20, f"peak {peak} bytes"
+
+
+def test_every_record_is_fsynced_before_the_writer_returns(tmp_path, monkeypatch):
+    """Issue 14: the commit that points at a record comes after the record is on disk (and its file's entry)."""
+    import os
+
+    from archive.warc import WarcWriter
+
+    synced = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(os.fstat(fd).st_size), real(fd))[1])
+    with WarcWriter(tmp_path) as writer:
+        first = writer.write_response("https://www.cbg.cn/show/705-1.html", 200, None, b"<html>1</html>")
+        assert len(synced) == 2  # the new file's directory, then the record
+        second = writer.write_resource(tmp_path / "page.html", b"text", "text/html")
+        assert len(synced) == 3
+        assert synced[-1] == os.path.getsize(writer.path) >= second.offset + second.length > first.offset
+    synced.clear()
+    with WarcWriter(tmp_path / "unsynced", fsync=False) as writer:
+        writer.write_response("https://www.cbg.cn/show/705-2.html", 200, None, b"<html>2</html>")
+    assert synced == []

@@ -70,13 +70,21 @@ class ProfileSpider(scrapy.Spider):
             spider.state = ArchiveState(settings.get("NEWSARCHIVE_DB"),
                                         settings.getfloat("NEWSARCHIVE_REVISIT_DAYS", 3),
                                         give_up_after=settings.getint("NEWSARCHIVE_GIVE_UP_AFTER", 3))
-            if not spider.state.last_walk_complete(spider.profile.name):
-                # The last crawl died or hit a limit part-way: pages past the first known one may still hold
-                # articles it never reached, so this run pages every list to the end (known articles stay skipped).
-                spider.known_depth = 0
-                spider.catch_up = True
+            spider.catch_up_if(not spider.state.last_walk_complete(spider.profile.name))
         crawler.signals.connect(spider.release_state, signal=signals.spider_closed)
         return spider
+
+    def catch_up_if(self, gap: bool) -> None:
+        """A walk died or hit a limit part-way: pages past the first known one may still hold articles it never
+        reached, so this walk pages every list to the end (known articles stay skipped). A fleet's workers all
+        take the decision of the worker that started the fleet's walk (``FleetScheduler``)."""
+        self.catch_up = bool(gap) and not self.full
+        self.known_depth = 0 if self.catch_up else self.crawler.settings.getint("NEWSARCHIVE_KNOWN_PAGES_DEPTH", 1)
+
+    @property
+    def exhaustive(self) -> bool:
+        """Whether this walk pages every list to its end: a catch-up or a full walk."""
+        return self.full or self.catch_up
 
     def release_state(self, spider):
         if self.state is not None:
@@ -257,7 +265,8 @@ class ProfileSpider(scrapy.Spider):
     def _article_request(self, url: str, known: Known | None) -> scrapy.Request | None:
         """A request for an article the archive lacks, a conditional one inside the revisit window, else None."""
         if known is None:
-            return scrapy.Request(url, callback=self.parse_article, errback=self.article_failed)
+            return scrapy.Request(url, callback=self.parse_article, errback=self.article_failed,
+                                  meta={"article": True})
         if not known.revisit:
             self.crawler.stats.inc_value("newsarchive/known_skipped")
             return None
@@ -268,7 +277,7 @@ class ProfileSpider(scrapy.Spider):
             headers["If-Modified-Since"] = known.last_modified
         self.crawler.stats.inc_value("newsarchive/revisited")
         return scrapy.Request(url, headers=headers, callback=self.parse_article, errback=self.article_failed,
-                              meta={"handle_httpstatus_list": [304]})
+                              meta={"handle_httpstatus_list": [304], "article": True})
 
     def parse_article(self, response: Response):
         fetched_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -284,12 +293,19 @@ class ProfileSpider(scrapy.Spider):
             body=response.body,
             content_type=_header(response, b"Content-Type"),
             fetched_at=fetched_at,
-            profile=self.profile_ref,
+            profile=self.profile,
             etag=_header(response, b"ETag"),
             last_modified=_header(response, b"Last-Modified"),
             warc=response.meta.get("warc"),
             meta={"fetched_url": response.url},
+            aliases=self._aliases(response),
         )
+
+    def _aliases(self, response: Response) -> list[str]:
+        """The portal URLs that redirected to this page (the listed one first): the article's aliases."""
+        target = canonical_url(self.portal_url(response.url))
+        sources = (canonical_url(self.portal_url(url)) for url in response.meta.get("redirect_urls", ()))
+        return list(dict.fromkeys(url for url in sources if url != target))
 
     def article_failed(self, failure):
         """A dead or unreachable article is a recorded failure, not a silent gap."""

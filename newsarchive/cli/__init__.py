@@ -10,7 +10,11 @@ import importlib
 import pkgutil
 import sys
 
-import click
+from newsarchive.cli import _signals
+
+_signals.defer()  # before the imports below, which take a second: see _signals
+
+import click  # noqa: E402
 
 
 class LazyGroup(click.Group):
@@ -43,8 +47,13 @@ def _command_modules() -> dict[str, str]:
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="newsarchive")
-def cli() -> None:
+@click.pass_context
+def cli(ctx) -> None:
     """Crawl Chinese news portals into a clean, searchable SQLite archive."""
+    command = cli.get_command(ctx, ctx.invoked_subcommand) if ctx.invoked_subcommand else None
+    if not getattr(command, "records_interrupt", False):
+        _signals.stop_before(ctx.invoked_subcommand or "")
+        _signals.arm()
 
 
 def main() -> None:

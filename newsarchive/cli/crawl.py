@@ -7,14 +7,16 @@ import sys
 
 import click
 
+from newsarchive.cli import _signals
 from newsarchive.cli._common import EXIT_TEMPFAIL, check_redis_url, db_option, db_path
-from archive.health import FAILURES, INTERRUPTED, assess, close_dead_runs, record_verdict
+from archive.health import FAILURES, INTERRUPTED, assess, record_verdict
 from archive.lock import Locked, crawl_lock
 from archive.store import Archive
 from archive.writer import redacted
 from crawler.distributed import redis_overrides
 from crawler.contact import BadContact, require_contact, resolve_contact
-from crawler.runner import BadBaseURL, check_base_url, is_loopback, run_crawl
+from crawler.runner import BadBaseURL, check_base_url, is_loopback, run_crawl, run_options
+from scrapy.settings import BaseSettings
 from pipelines.profile import load_profile
 
 def _setting(ctx, param, values):
@@ -61,7 +63,7 @@ def crawl(profile, base_url, db, full, revisit_days, known_pages, max_pages, max
     lock, 130 interrupted (SIGINT/SIGTERM). See docs/cron.md.
     """
     try:
-        load_profile(profile)
+        loaded = load_profile(profile)
         if base_url:
             base_url = check_base_url(base_url)
         contact = resolve_contact(contact or settings.get("NEWSARCHIVE_CONTACT"))
@@ -87,29 +89,40 @@ def crawl(profile, base_url, db, full, revisit_days, known_pages, max_pages, max
         overrides.update(redis_overrides(redis_url, profile, prefix=redis_prefix))
     overrides.update(settings)
     if redis_url:  # a worker writes no archive (its records go to Redis, for the writer), so it takes no lock
+        _signals.stop_before("crawl")
+        _signals.arm()
         run_crawl(profile=profile, db=str(path), base_url=base_url, overrides=overrides)
         click.echo(json.dumps({"mode": "worker", "redis": redacted(redis_url)}))
         return
     try:
         with crawl_lock(path):
             with Archive(path) as archive:
-                close_dead_runs(archive)
-                previous = archive.run_summary()["run_id"]
-            run_crawl(profile=profile, db=str(path), base_url=base_url, overrides=overrides)
+                archive.close_dead_runs(crawl_lock_held=True)
+                run_id = archive.start_run(run_options(
+                    loaded, base_url, extra=BaseSettings(settings).getdict("NEWSARCHIVE_RUN_OPTIONS")))
+            # From here on a signal stops the crawl and the run row says so; one during start-up was only noted.
+            _signals.arm()
+            overrides["NEWSARCHIVE_RUN_ID"] = run_id
+            try:
+                _signals.raise_pending()
+                reason = run_crawl(profile=profile, db=str(path), base_url=base_url, overrides=overrides)
+            except KeyboardInterrupt:  # before Scrapy took over the signals: nothing, or little, was crawled
+                reason = "shutdown"
+            with Archive(path) as archive:
+                if archive.run_summary(run_id)["status"] == "running":  # the crawl closed before its pipeline ran
+                    archive.finish_run(run_id, reason or "error", status="interrupted")
+                summary = assess(archive, run_id, max_failure_rate=max_failure_rate)
+                record_verdict(archive, run_id, summary)
     except Locked as exc:  # nothing to act on (the next run goes ahead): cron mails stderr, so only when asked
         if verbose:
             click.echo(f"newsarchive crawl: {exc}", err=True)
         sys.exit(EXIT_TEMPFAIL)
-    except KeyboardInterrupt:  # Ctrl-C before Scrapy installed its own handlers: nothing was crawled
+    except KeyboardInterrupt:  # while taking the lock or opening the archive
         click.echo("newsarchive crawl: interrupted before the crawl started", err=True)
         sys.exit(INTERRUPTED)
-    with Archive(path) as archive:
-        run_id = archive.run_summary()["run_id"]
-        if run_id == previous:
-            click.echo("newsarchive crawl: the crawl did not start (see the log)", err=True)
-            sys.exit(FAILURES)
-        summary = assess(archive, run_id, max_failure_rate=max_failure_rate)
-        record_verdict(archive, run_id, summary)
+    if summary["finish_reason"] == "error":
+        click.echo("newsarchive crawl: the crawl did not start (see the log)", err=True)
+        sys.exit(FAILURES)
     # A clean stop (SIGTERM from systemd, a shutdown) is recorded and shown by `health`; mail only what needs a person.
     if verbose or summary["exit_code"] != INTERRUPTED:
         for alert in summary["alerts"]:
@@ -117,5 +130,7 @@ def crawl(profile, base_url, db, full, revisit_days, known_pages, max_pages, max
     click.echo(json.dumps(summary, ensure_ascii=False))
     sys.exit(summary["exit_code"])
 
+
+crawl.records_interrupt = True  # it opens its run first, then honours a signal from start-up (see _signals)
 
 COMMANDS = [crawl]

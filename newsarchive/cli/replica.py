@@ -35,15 +35,18 @@ def _site_options(command):
         click.option("--redesign", is_flag=True, default=False,
                      help="cbg.cn after a redesign: same URLs, new markup the profile does not match, a sitemap "
                           "and an RSS feed (issue 12)."),
+        click.option("--moved", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+                     help="Share of articles the lists link under an address that 301-redirects to them (1: all)."),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _build(articles, seed, portal, encoding_faults, http_faults, revision, variants, mirrors, redesign) -> Replica:
+def _build(articles, seed, portal, encoding_faults, http_faults, revision, variants, mirrors, redesign,
+           moved) -> Replica:
     return Replica(articles=articles, seed=seed, faults=encoding_faults, revision=revision, portal=portal,
-                   http_faults=http_faults, variants=variants, mirrors=mirrors, redesign=redesign)
+                   http_faults=http_faults, variants=variants, mirrors=mirrors, redesign=redesign, moved=moved)
 
 
 @click.group()
