@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 class PageItem:
     url: str
     status: int
-    body: bytes
+    body: bytes = field(repr=False)  # a log line that names an item (a drop) must not print megabytes
     content_type: str | None
     fetched_at: str
     profile: str

@@ -93,5 +93,12 @@ NEWSARCHIVE_FULL = False
 # A page that failed is tried again by later runs until it failed in this many; a 404/410 is given up at once.
 NEWSARCHIVE_GIVE_UP_AFTER = 3
 
+# Pages are cleaned off the reactor thread, in worker processes (pipelines.cleaner_pool): a page whose cleaning
+# takes longer than NEWSARCHIVE_CLEAN_SECONDS is a recorded failure. Once a stop begins (--max-minutes, SIGTERM),
+# pages already fetched get NEWSARCHIVE_CLEAN_GRACE_SECONDS to finish; later ones are left for the next run.
+NEWSARCHIVE_CLEAN_WORKERS = 1
+NEWSARCHIVE_CLEAN_SECONDS = 10.0
+NEWSARCHIVE_CLEAN_GRACE_SECONDS = 2.0
+
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -19,6 +19,7 @@ from scrapy.http import Response
 
 from crawler.incremental import ArchiveState, Known
 from crawler.items import FailureItem, NotModifiedItem, PageItem
+from pipelines import markup_limits
 from pipelines.profile import Profile, load_profile
 from pipelines.urls import canonical_url
 
@@ -112,6 +113,11 @@ class ProfileSpider(scrapy.Spider):
         """
         if not hasattr(response, "css"):
             self.logger.warning("list page %s is not HTML (%s)", response.url, response.headers.get("Content-Type"))
+            return
+        refused = markup_limits.problem(response.text)  # parsing it here would hold the reactor
+        if refused:
+            self.crawler.stats.inc_value("newsarchive/list_refused")
+            yield FailureItem(url=self.portal_url(response.url), stage="list", reason=f"markup: {refused}")
             return
         links = response.css(f"{self.profile.list['item']} {self.profile.list['link']}::attr(href)").getall()
         nxt = response.css(f"{self.profile.list['next']}::attr(href)").getall() if self.profile.list.get("next") else []
