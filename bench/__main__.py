@@ -1,7 +1,8 @@
 """``make bench``: every benchmark, each printing its figures beside a baseline measured in the same run.
 
 Benchmarks never fail on time. A benchmark that cannot run (missing optional data) says why and the rest go on.
-Run one alone with ``python -m bench NAME`` (names: decode_repair, extract, crawl, faults, archive, distributed).
+Run one alone with ``python -m bench NAME`` (names: decode_repair, extract, crawl, faults, archive, distributed,
+parallel_clean).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import sys
 import time
 import traceback
 
-BENCHES = ("decode_repair", "extract", "crawl", "faults", "archive", "distributed")
+BENCHES = ("decode_repair", "extract", "crawl", "faults", "archive", "distributed", "parallel_clean")
 
 
 def main(names: list[str]) -> int:

@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 from redis.connection import parse_url
 
+from pipelines.cleaner_pool import available_cpus
+
 DEFAULT_DB = Path("data/news.db")
 
 
@@ -34,3 +36,13 @@ def check_redis_url(url: str) -> None:
         parse_url(url)
     except ValueError as exc:
         raise click.UsageError(f"--redis: {exc}") from None
+
+
+jobs_option = click.option(
+    "--jobs",
+    "jobs",
+    type=click.IntRange(min=1),
+    default=available_cpus,
+    show_default="the CPUs available",
+    help="Clean this many pages at once, each in its own process (one writer stores them, in input order).",
+)
