@@ -47,11 +47,13 @@ class CleanPipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        pipeline = cls(crawler)
+        # Started with the crawler, so the workers import the cleaner while robots.txt and the lists are fetched.
+        pipeline.pool = CleanerPool(pipeline.workers, time_limit=pipeline.time_limit)
+        pipeline.pool.start()
+        return pipeline
 
     def open_spider(self):
-        self.pool = CleanerPool(self.workers, time_limit=self.time_limit)
-        self.pool.start()
         self.threads = ThreadPool(minthreads=0, maxthreads=self.workers, name="newsarchive-clean")
         self.threads.start()
         self.watch = task.LoopingCall(self._watch_stop)

@@ -46,6 +46,12 @@ MEMUSAGE_CHECK_INTERVAL_SECONDS = 10.0
 MEMUSAGE_WARNING_MB = 1024
 MEMUSAGE_LIMIT_MB = 1536
 
+# A crawl of the live portal connects to public addresses only: the resolver refuses a name that resolves to a
+# loopback, link-local or private address, at connect time (crawler/resolver.py). Off for a loopback
+# NEWSARCHIVE_BASE_URL (the replica); set False for a staging copy on a private network.
+TWISTED_DNS_RESOLVER = "crawler.resolver.PublicOnlyResolver"
+NEWSARCHIVE_PUBLIC_ADDRESSES_ONLY = True
+
 # Cookies are not needed to read news and would only make the crawl stateful.
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
