@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -55,10 +55,15 @@ def _profiles_by_site() -> dict[str, Any]:
     return {profile.site: profile for profile in all_profiles()}
 
 
-def _default_clean(data: bytes, *, url: str | None, content_type: str | None, site: str | None):
-    from pipelines.clean import clean_page
+@dataclass
+class _Raw:
+    """A stored row and its raw response, read back for the cleaner (``body`` None: nothing to clean)."""
 
-    return clean_page(data, url=url, content_type=content_type, profile=_profiles_by_site().get(site))
+    row: dict
+    pointer: Any = None
+    content_type: str | None = None
+    body: bytes | None = None
+    problem: str | None = None
 
 
 def reprocess(
@@ -68,13 +73,16 @@ def reprocess(
     dry_run: bool = False,
     clean: Callable[..., Any] | None = None,
     track: Callable[[list[str], int], Iterable[str]] | None = None,
+    jobs: int = 1,
 ) -> ReprocessReport:
     """Re-clean the articles published since ``since`` (of ``site``), update them unless ``dry_run``.
 
-    ``clean(data, url=, content_type=, site=)`` returns an Outcome; the default is the current pipeline.
+    The current pipeline cleans in ``jobs`` worker processes (``pipelines.cleaner_pool``), each page within the
+    per-page time limit; ``clean(data, url=, content_type=, site=)``, returning an Outcome, replaces it and runs
+    in this process. Either way rows are compared and stored here, one at a time, in their ``doc`` order, and a
+    row is read at most ``2 * jobs`` rows before it is stored (the optimistic check covers that interval).
     ``track(ids, total)`` wraps the article ids as they are worked through (the CLI's progress bar).
     """
-    clean = clean or _default_clean
     conditions, params = [], []
     if since:
         conditions.append("published_at >= ?")
@@ -87,27 +95,56 @@ def reprocess(
     report = ReprocessReport(dry_run=dry_run)
     if not dry_run:
         report.run_id = archive.start_run({"command": "reprocess", "since": since, "site": site})
-    for article_id in (track(ids, len(ids)) if track else ids):
+    ids = track(ids, len(ids)) if track else ids
+    raws = (raw for raw in map(functools.partial(_read, archive), ids) if raw is not None)
+    for raw, outcome in _cleaned(raws, clean, jobs):
         report.examined += 1
-        row = archive.get_article(article_id)
-        _one(archive, row, clean, report)
+        if raw.pointer is None:
+            report.no_raw += 1
+        elif raw.problem:
+            _fail(archive, raw.row, raw.problem, report)
+        else:
+            _store(archive, raw, outcome, report)
     if not dry_run:
         counts = {"updated": report.changed, "unchanged": report.unchanged + report.refreshed, "failed": report.failed}
         archive.finish_run(report.run_id, "finished", stats=report.as_dict(), counts=counts)
     return report
 
 
-def _one(archive: Archive, row: dict, clean: Callable[..., Any], report: ReprocessReport) -> None:
+def _read(archive: Archive, article_id: str) -> _Raw | None:
+    row = archive.get_article(article_id)
+    if row is None:  # deleted since the ids were listed
+        return None
     pointer = archive.warc_pointer(row)
     if pointer is None:
-        report.no_raw += 1
-        return
+        return _Raw(row)
     try:
         _, headers, body = read_record(pointer)
     except WarcReadError as error:
-        _fail(archive, row, f"raw record unreadable: {error}", report)
+        return _Raw(row, pointer, problem=f"raw record unreadable: {error}")
+    return _Raw(row, pointer, headers.get("content-type"), body)
+
+
+def _cleaned(raws: Iterator[_Raw], clean: Callable[..., Any] | None, jobs: int) -> Iterator[tuple[_Raw, Any]]:
+    if clean is not None:
+        for raw in raws:
+            yield raw, None if raw.body is None else clean(raw.body, url=raw.row["url"],
+                                                           content_type=raw.content_type, site=raw.row["site"])
         return
-    outcome = clean(body, url=row["url"], content_type=headers.get("content-type"), site=row["site"])
+    from pipelines.cleaner_pool import CleanerPool
+
+    def job(raw: _Raw):
+        if raw.body is None:
+            return None
+        return raw.body, {"url": raw.row["url"], "content_type": raw.content_type,
+                          "profile": _profiles_by_site().get(raw.row["site"])}
+
+    with CleanerPool(jobs) as pool:
+        yield from pool.ordered(raws, job)
+
+
+def _store(archive: Archive, raw: _Raw, outcome, report: ReprocessReport) -> None:
+    row, pointer = raw.row, raw.pointer
     if outcome.kind != "article":
         _fail(archive, row, f"the cleaner now says {outcome.kind}: {outcome.reason}", report)
         return

@@ -12,7 +12,7 @@ import time
 import traceback
 
 BENCHES = ("decode_repair", "charsets", "latin_mojibake", "extract", "metadata", "crawl", "faults", "archive",
-           "distributed", "startup")
+           "distributed", "parallel_clean", "startup")
 
 
 def main(names: list[str]) -> int:

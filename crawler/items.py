@@ -15,7 +15,7 @@ from pipelines.profile import Profile
 class PageItem:
     url: str
     status: int
-    body: bytes
+    body: bytes = field(repr=False)  # a log line that names an item (a drop) must not print megabytes
     content_type: str | None
     fetched_at: str
     profile: Profile  # the crawl's profile as loaded, whether named or given as a file: it need not be installed

@@ -7,9 +7,11 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 from protego import Protego
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import CannotResolveHostError, IgnoreRequest
 from scrapy.utils.asyncio import sleep
+from twisted.internet.error import DNSLookupError
 
+from crawler.resolver import REFUSED, public_only, refused_address
 from pipelines.urls import canonical_url
 
 
@@ -18,11 +20,14 @@ class HostGuardMiddleware:
 
     Scrapy's offsite filtering compares host names only and is bypassed by redirects to other ports or schemes;
     a crawler that follows a link to ``http://169.254.169.254/`` or ``file://`` from a hostile page must not
-    send it. This runs for every request, redirects included, and asks the spider (which knows its profile).
+    send it. This runs for every request, redirects included, and asks the spider (which knows its profile):
+    the profile's schemes, hosts and ports only. Outside a loopback replica it also refuses IP literals of
+    loopback, link-local and private addresses; names are checked by ``crawler.resolver`` when the crawl connects.
     """
 
     def __init__(self, crawler):
         self.crawler = crawler
+        self.public_only = public_only(crawler.settings)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -34,6 +39,26 @@ class HostGuardMiddleware:
         if allows is not None and not allows(request.url):
             self.crawler.stats.inc_value("newsarchive/offsite_refused")
             raise IgnoreRequest(f"outside the profile's hosts: {request.url}")
+        kind = self.public_only and _literal_kind(request.url)
+        if kind:  # an IP literal never reaches the resolver, which checks names at connect time
+            self.crawler.stats.inc_value("newsarchive/offsite_refused")
+            raise IgnoreRequest(f"a {kind} address: {request.url}")
+        return None
+
+    def process_exception(self, request, exception):
+        """A connection the resolver refused fails with the refusal's reason, not Twisted's "no results"."""
+        reason = REFUSED.get(urlsplit(request.url).hostname or "")
+        if reason and isinstance(exception, (DNSLookupError, CannotResolveHostError)):
+            self.crawler.stats.inc_value("newsarchive/address_refused")
+            raise IgnoreRequest(reason)
+        return None
+
+
+def _literal_kind(url: str) -> str | None:
+    """The kind of non-public address a URL's host is, when the host is an IP literal."""
+    try:
+        return refused_address(urlsplit(url).hostname or "")
+    except ValueError:  # a name, not an address: the resolver checks it when the crawl connects
         return None
 
 

@@ -47,6 +47,12 @@ MEMUSAGE_CHECK_INTERVAL_SECONDS = 10.0
 MEMUSAGE_WARNING_MB = 1024
 MEMUSAGE_LIMIT_MB = 1536
 
+# A crawl of the live portal connects to public addresses only: the resolver refuses a name that resolves to a
+# loopback, link-local or private address, at connect time (crawler/resolver.py). Off for a loopback
+# NEWSARCHIVE_BASE_URL (the replica); set False for a staging copy on a private network.
+TWISTED_DNS_RESOLVER = "crawler.resolver.PublicOnlyResolver"
+NEWSARCHIVE_PUBLIC_ADDRESSES_ONLY = True
+
 # Cookies are not needed to read news and would only make the crawl stateful.
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
@@ -96,6 +102,13 @@ NEWSARCHIVE_KNOWN_PAGES_DEPTH = 1
 NEWSARCHIVE_FULL = False
 # A page that failed is tried again by later runs until it failed in this many; a 404/410 is given up at once.
 NEWSARCHIVE_GIVE_UP_AFTER = 3
+
+# Pages are cleaned off the reactor thread, in worker processes (pipelines.cleaner_pool): a page whose cleaning
+# takes longer than NEWSARCHIVE_CLEAN_SECONDS is a recorded failure. Once a stop begins (--max-minutes, SIGTERM),
+# pages already fetched get NEWSARCHIVE_CLEAN_GRACE_SECONDS to finish; later ones are left for the next run.
+NEWSARCHIVE_CLEAN_WORKERS = 1
+NEWSARCHIVE_CLEAN_SECONDS = 10.0
+NEWSARCHIVE_CLEAN_GRACE_SECONDS = 2.0
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
-from pipelines import boilerplate, mirror, pagekind
+from pipelines import boilerplate, markup_limits, mirror, pagekind
 from pipelines.decode import decode
 from pipelines.extract import Extracted, extract
 from pipelines.input_size import MAX_INPUT_BYTES
@@ -165,6 +165,11 @@ def clean_page(data: bytes | str, *, url: str | None = None, content_type: str |
         text, encoding = _decode(data, content_type)
         _check_text(text)
         kind = _input_kind(text, input_kind)
+
+        stage = "markup"  # before any parser: a page that would stall lxml is refused in linear time
+        refused = markup_limits.problem(text) if kind == "html" else None
+        if refused:
+            raise _Failure(refused)
 
         stage = "extract"
         profile = profile or profile_for_url(url)

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from lxml.cssselect import CSSSelector
 
 PROFILE_DIR = Path(__file__).resolve().parent.parent / "crawler" / "profiles"
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class Profile:
     script: str
     hosts: tuple[str, ...]
     host_suffixes: tuple[str, ...]
+    schemes: tuple[str, ...]
+    ports: tuple[int, ...]
     start_paths: tuple[str, ...]
     sections: dict
     list_patterns: tuple[re.Pattern, ...]
@@ -58,6 +61,8 @@ class Profile:
             script=data.get("script", "simplified"),
             hosts=tuple(data.get("hosts", ())),
             host_suffixes=tuple(data.get("host_suffixes", ())),
+            schemes=tuple(data.get("schemes") or (urlsplit(data["base_url"]).scheme,)),
+            ports=tuple(int(port) for port in data.get("ports", ())),
             start_paths=tuple(data.get("start_paths", ("/",))),
             sections=dict(data.get("sections", {})),
             list_patterns=tuple(re.compile(p) for p in data.get("list_patterns", ())),
@@ -82,6 +87,22 @@ class Profile:
     def allows_host(self, host: str | None) -> bool:
         host = (host or "").lower().rstrip(".")
         return host in self.hosts or any(host.endswith(s) for s in self.host_suffixes)
+
+    def allows_url(self, url: str) -> bool:
+        """Whether a crawl may request this URL: one of the profile's schemes, one of its hosts, and the scheme's
+        default port or one the profile lists. A netloc that does not parse as ``host[:port]`` (``host:80:80``, a
+        port out of range, user info) is refused outright, never read as the host alone."""
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme not in self.schemes or "@" in parts.netloc:
+            return False
+        try:
+            port = parts.port
+        except ValueError:
+            return False
+        if port is not None and port != _DEFAULT_PORTS.get(scheme) and port not in self.ports:
+            return False
+        return self.allows_host(parts.hostname)
 
     def article_match(self, path: str) -> tuple[str, dict] | None:
         """The template generation and URL fields of an article path, or None when the path is no article."""

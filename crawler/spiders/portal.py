@@ -27,6 +27,7 @@ from scrapy.http import Response
 from crawler import discovery
 from crawler.incremental import ArchiveState, Known
 from crawler.items import FailureItem, NotModifiedItem, PageItem
+from pipelines import markup_limits
 from pipelines.profile import Profile, load_profile
 from pipelines.urls import canonical_url
 
@@ -92,18 +93,16 @@ class ProfileSpider(scrapy.Spider):
 
     # -- where we may go ---------------------------------------------------------------------------------------
     def allows(self, url: str) -> bool:
-        """Only the profile's own hosts, or exactly the replacement origin when the portal is served elsewhere."""
+        """Only the profile's own schemes, hosts and ports (``Profile.allows_url``), or exactly the replacement
+        origin when the portal is served elsewhere; a netloc that does not parse is refused, never collapsed."""
+        if not self.replaced:
+            return self.profile.allows_url(url)
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https"):
-            return False
         try:
-            netloc = parts.netloc.lower()
-            host = parts.hostname
+            parts.port
         except ValueError:
             return False
-        if self.replaced:
-            return (parts.scheme, netloc) == self.origin
-        return self.profile.allows_host(host)
+        return (parts.scheme, parts.netloc.lower()) == self.origin
 
     def portal_url(self, url: str) -> str:
         """The URL the portal itself gives this page, so records from a replica or mirror share the portal's ids."""
@@ -145,6 +144,11 @@ class ProfileSpider(scrapy.Spider):
         """
         if not hasattr(response, "css"):
             self.logger.warning("list page %s is not HTML (%s)", response.url, response.headers.get("Content-Type"))
+            return
+        refused = markup_limits.problem(response.text)  # parsing it here would hold the reactor
+        if refused:
+            self.crawler.stats.inc_value("newsarchive/list_refused")
+            yield FailureItem(url=self.portal_url(response.url), stage="list", reason=f"markup: {refused}")
             return
         item, link = self.profile.list.get("item"), self.profile.list.get("link")
         links = list(self._targets(response, response.css(f"{item} {link}::attr(href)").getall())) if item and link else []
@@ -253,11 +257,12 @@ class ProfileSpider(scrapy.Spider):
         """Absolute, canonical URLs of the links we may follow; the rest are counted and dropped."""
         for href in hrefs:
             try:
-                url = canonical_url(urljoin(response.url, href.strip()))
+                link = urljoin(response.url, href.strip())
+                url = canonical_url(link)
             except ValueError:  # a hostile or broken href ("http://[::1", a bad port) is no link at all
                 self.crawler.stats.inc_value("newsarchive/bad_links")
                 continue
-            if self.allows(url):
+            if self.allows(link) and self.allows(url):  # the link as written: canonical_url drops a bad port
                 yield url
             else:
                 self.crawler.stats.inc_value("newsarchive/offsite_links")

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from pipelines.cleaner_pool import available_cpus
+
 DEFAULT_DB = Path("data/news.db")
 
 
@@ -58,3 +60,13 @@ def since_option(what: str = "Published"):
 def until_option(what: str = "Published"):
     return click.option("--until", type=Moment(),
                         help=f"{what} on or before this date (its whole day) or up to this time.")
+
+
+jobs_option = click.option(
+    "--jobs",
+    "jobs",
+    type=click.IntRange(min=1),
+    default=available_cpus,
+    show_default="the CPUs available",
+    help="Clean this many pages at once, each in its own process (one writer stores them, in input order).",
+)

@@ -56,14 +56,16 @@ def _import_mirrors(path, replica) -> int:
     """Import the replica's spam-mirror copies, each under its foreign URL, through ``import``'s own path."""
     from archive.sources import Source
     from archive.warc import WarcWriter
-    from newsarchive.cli.import_ import import_source
+    from newsarchive.cli.import_ import store_sources
+    from pipelines.cleaner_pool import CleanerPool, available_cpus
     from replica.site import mirror_pages
 
-    with Archive(path) as archive, WarcWriter(archive.warc_dir) as writer:
+    pages = mirror_pages(replica)
+    sources = (Source(name=page_path, data=data, url=truth["url"]) for page_path, data, truth in pages)
+    with Archive(path) as archive, WarcWriter(archive.warc_dir) as writer, CleanerPool(available_cpus()) as pool:
         run_id = archive.start_run({"command": "import", "paths": ["replica mirrors"], DEMO_RUN: 1})
-        pages = mirror_pages(replica)
-        for page_path, data, truth in pages:
-            import_source(archive, writer, Source(name=page_path, data=data, url=truth["url"]), run_id, "html")
+        for _ in store_sources(archive, writer, pool, sources, run_id, "html"):
+            pass
         archive.finish_run(run_id)
     return len(pages)
 

@@ -14,14 +14,15 @@ from dataclasses import asdict
 
 import click
 
-from newsarchive.cli._common import db_option, db_path
+from newsarchive.cli._common import db_option, db_path, jobs_option
 from newsarchive.cli._progress import progress
 from archive.ingest import ingest
 from archive.sources import Source, file_uri, iter_sources, label
 from archive.store import Archive
 from archive.warc import WarcWriter
 from pipelines import envelope
-from pipelines.clean import clean_page
+from pipelines.clean import Outcome
+from pipelines.cleaner_pool import CleanerPool
 
 
 def _capture(writer: WarcWriter, source: Source, url: str) -> dict:
@@ -33,36 +34,50 @@ def _capture(writer: WarcWriter, source: Source, url: str) -> dict:
     return asdict(pointer)
 
 
-def import_source(archive: Archive, writer: WarcWriter, source: Source, run_id: int, input_kind: str) -> tuple[str, dict]:
-    url = source.url or file_uri(source.name)
+def _job(source: Source, input_kind: str) -> tuple[bytes, dict] | None:
+    """What the cleaner gets for a source (None for one that could not be read: nothing to clean)."""
     if source.error:
-        env = envelope.failure(url, "read", source.error)
-    else:
-        try:
-            outcome = clean_page(source.data, url=url, content_type=source.content_type,
-                                 input_kind=source.kind(input_kind))
-            env = envelope.from_outcome(outcome, url=url, warc=_capture(writer, source, url))
-        except Exception as exc:  # noqa: BLE001 - e.g. a URL the WARC writer refuses: this input fails, not the run
-            env = envelope.failure(url, "import", f"{type(exc).__name__}: {exc}")
-    return ingest(archive, env, run_id), env
+        return None
+    return source.data, {"url": source.url or file_uri(source.name), "content_type": source.content_type,
+                         "input_kind": source.kind(input_kind)}
+
+
+def _envelope(writer: WarcWriter, source: Source, outcome: Outcome | None) -> dict:
+    url = source.url or file_uri(source.name)
+    if outcome is None:
+        return envelope.failure(url, "read", source.error)
+    try:
+        return envelope.from_outcome(outcome, url=url, warc=_capture(writer, source, url))
+    except Exception as exc:  # noqa: BLE001 - e.g. a URL the WARC writer refuses: this input fails, not the run
+        return envelope.failure(url, "import", f"{type(exc).__name__}: {exc}")
+
+
+def store_sources(archive: Archive, writer: WarcWriter, pool: CleanerPool, sources, run_id: int, input_kind: str):
+    """Clean ``sources`` in the pool and store each with its raw record, in input order; yields
+    ``(source, result, envelope)`` as each is stored. The one import path: ``import`` and the demo's mirrors."""
+    for source, outcome in pool.ordered(sources, lambda s: _job(s, input_kind)):
+        env = _envelope(writer, source, outcome)
+        yield source, ingest(archive, env, run_id), env
 
 
 @click.command(name="import")
 @click.argument("paths", nargs=-1, required=True)
 @db_option
 @click.option("--input", "input_kind", type=click.Choice(["auto", "html", "text"]), default="auto", show_default=True)
-def import_(paths, db, input_kind):
+@jobs_option
+def import_(paths, db, input_kind, jobs):
     """Import HTML or text files, folders, WARC files (.warc, .warc.gz) and JSONL (url + html or text per line).
 
-    Exits 1 when any input failed; each failure is recorded in the archive with its reason.
+    Inputs are cleaned by --jobs processes at once and stored by this one, in the order they were read, each
+    within the per-page time limit. Exits 1 when any input failed; each failure is recorded with its reason.
     """
     path = db_path(db)
     counts: dict[str, int] = {}
-    with Archive(path) as archive, WarcWriter(archive.warc_dir) as writer:
+    with Archive(path) as archive, WarcWriter(archive.warc_dir) as writer, CleanerPool(jobs) as pool:
         run_id = archive.start_run({"command": "import", "paths": [label(p) for p in paths]})
         try:
-            for source in progress(iter_sources(list(paths)), "import", unit="input"):
-                result, env = import_source(archive, writer, source, run_id, input_kind)
+            sources = progress(iter_sources(list(paths)), "import", unit="input")
+            for source, result, env in store_sources(archive, writer, pool, sources, run_id, input_kind):
                 counts[result] = counts.get(result, 0) + 1
                 if result == "failed":
                     click.echo(f"newsarchive import: {source.label}: {env.get('reason')}", err=True)

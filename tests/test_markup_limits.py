@@ -1,0 +1,76 @@
+"""Issue 14, item 2: markup that would stall lxml is refused before parsing, in linear time, with a reason."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from pipelines.clean import clean_page
+from pipelines.markup_limits import MAX_ATTRIBUTES_PER_ELEMENT, MAX_DEPTH, MAX_ELEMENTS, problem
+
+URL = "https://www.cbg.cn/show/705-1.html"
+
+
+def _page(body: str) -> str:
+    return f"<html><head><meta charset='utf-8'><title>新闻</title></head><body>{body}</body></html>"
+
+
+def _attributes(n: int, value: str = "x") -> str:
+    return "<div " + " ".join(f'a{i}="{value}"' for i in range(n)) + ">重庆新闻正文。</div>"
+
+
+HOSTILE = {
+    "100k attributes on one element": (_attributes(100_000), "too many attributes on one <div>"),
+    "quoted values that hold '>'": (_attributes(100_000, "x>y"), "too many attributes on one <div>"),
+    "valueless attributes": ("<div " + " a" * 100_000 + ">x</div>", "too many attributes on one <div>"),
+    "200k attributes spread out": ("<span a b c d e f g h i j>x</span>" * 20_001, "too many attributes (over"),
+    "100k nested divs": ("<div>" * 100_000 + "正文", "nested too deeply"),
+    "an unterminated quote before nesting": ('<div a="' + "<div>" * 5_000, "nested too deeply"),
+    "300k elements": ("<span>字</span>" * 300_000, "too many elements"),
+}
+
+WITHIN = {
+    "an ordinary page": "<div class='article-content'>" + "<p>正文，<b>加粗</b><br>换行</p>" * 2_000 + "</div>",
+    "100k unclosed <p> (each closes the one before)": "<p>段落" * 100_000,
+    "tags inside a script are text": "<script>" + "document.write('<div a b c>');" * 50_000 + "</script>",
+    "tags inside a comment are text": "<!--" + "<div>" * 50_000 + "-->",
+    "an unterminated script": "<script>" + "<div>" * 50_000,
+    "void elements add no level": "<div>" + "<br><img src=x><input>" * 10_000 + "</div>",
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_markup_is_refused_quickly_with_the_limit_named(name):
+    body, reason = HOSTILE[name]
+    started = time.perf_counter()
+    found = problem(_page(body))
+    assert time.perf_counter() - started < 2
+    assert found is not None and found.startswith(reason), found
+
+
+@pytest.mark.parametrize("name", list(WITHIN))
+def test_markup_within_the_limits_passes(name):
+    assert problem(_page(WITHIN[name])) is None
+
+
+def test_the_limits_sit_just_where_they_say():
+    assert problem(_page(_attributes(MAX_ATTRIBUTES_PER_ELEMENT))) is None
+    assert problem(_page(_attributes(MAX_ATTRIBUTES_PER_ELEMENT + 1))) is not None
+    assert problem(_page("<div>" * MAX_DEPTH)) is None
+    assert problem(_page("<div>" * (MAX_DEPTH + 1))) is not None
+    assert problem("<br>" * MAX_ELEMENTS) is None
+    assert problem("<br>" * (MAX_ELEMENTS + 1)) is not None
+
+
+def test_clean_page_records_refused_markup_as_a_failure_before_parsing():
+    started = time.perf_counter()
+    outcome = clean_page(_page(_attributes(100_000)).encode("utf-8"), url=URL)
+    assert time.perf_counter() - started < 2  # lxml alone would take about 30 s
+    assert outcome.kind == "failed"
+    assert outcome.reason == "markup: too many attributes on one <div> element (over 1,000)"
+
+
+def test_plain_text_is_not_scanned_as_markup():
+    text = "重庆新闻正文，没有标签。" * 50 + " a=1" * 5_000
+    assert clean_page(text.encode("utf-8"), input_kind="text").kind != "failed"
