@@ -71,11 +71,11 @@ def test_sigkill_at_random_moments_never_corrupts_the_archive(replica, tmp_path)
     rng = random.Random(6)
     counts = []
     for _ in range(KILLS):
-        # --full, one request at a time 10 ms apart: every killed run rewrites every article over ~2.5 s, so the
+        # --full, one request at a time 30 ms apart: every killed run rewrites every article over ~5 s, so the
         # kills land among writes. The clock starts when the run wrote its first article, not at process start:
         # Python and Scrapy take 1-3 s to start, depending on the machine's load, and a kill then would test nothing.
         runs = _runs(db)
-        process = _crawl(base, db, "--full", "-s", "DOWNLOAD_DELAY=0.01", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
+        process = _crawl(base, db, "--full", "-s", "DOWNLOAD_DELAY=0.03", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
         deadline = time.monotonic() + 30
         while (_runs(db) == runs or not _written(db)) and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.02)

@@ -195,7 +195,8 @@ def test_a_live_crawl_whose_host_resolves_to_loopback_never_connects(tmp_path):
     profile = tmp_path / "rebound.json"
     profile.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     db = tmp_path / "news.db"
-    result = newsarchive("crawl", "--profile", str(profile), "--db", str(db), "-s", "DOWNLOAD_DELAY=0",
+    result = newsarchive("crawl", "--profile", str(profile), "--db", str(db), "--contact", "ops@newsroom.cn",
+                         "-s", "DOWNLOAD_DELAY=0",
                          "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_TIMES=0", timeout=120)
     site.shutdown()
     assert site.requests == 0, "the crawl connected to a loopback address"

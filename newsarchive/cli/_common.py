@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from pipelines.cleaner_pool import available_cpus
 
 DEFAULT_DB = Path("data/news.db")
 
@@ -62,11 +61,17 @@ def until_option(what: str = "Published"):
                         help=f"{what} on or before this date (its whole day) or up to this time.")
 
 
+def _cpus() -> int:
+    from pipelines.cleaner_pool import available_cpus  # the pool loads the cleaner: only for the commands that clean
+
+    return available_cpus()
+
+
 jobs_option = click.option(
     "--jobs",
     "jobs",
     type=click.IntRange(min=1),
-    default=available_cpus,
+    default=_cpus,
     show_default="the CPUs available",
     help="Clean this many pages at once, each in its own process (one writer stores them, in input order).",
 )
