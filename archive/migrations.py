@@ -150,3 +150,13 @@ def m006_failure_lookup(db: Database) -> None:
     """Issue 6: the spider asks, for every listed article the archive lacks, whether it already failed or was
     skipped (a video page, a dead link), so that it gives up on them instead of fetching them every run."""
     db.execute("CREATE INDEX IF NOT EXISTS failures_url_stage ON failures(url_or_path, stage)")
+
+
+@migrations()
+def m007_search_without_functions(db: Database) -> None:
+    """Issues 13 and 15: the search index keeps no positions (``detail=none``: a sixth of the size, longer queries
+    checked with LIKE) and follows the articles through plain-SQL triggers and a queue, so that ``DELETE`` and
+    ``UPDATE`` from any SQLite tool work; the old triggers called a function only newsarchive defined."""
+    fts.drop(db.conn)
+    fts.create(db.conn)
+    fts.rebuild(db.conn)

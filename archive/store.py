@@ -1,7 +1,9 @@
 """The archive: one SQLite file holding current articles, their earlier versions, crawl runs, failures and skips.
 
 Opening an ``Archive`` upgrades the file in place (``archive.migrations``), sets WAL mode and a busy timeout (one
-writer at a time, readers never blocked), and repairs the search index's triggers if something dropped them.
+writer at a time, readers never blocked), repairs the search index's triggers if something dropped them, and
+indexes what other tools changed (``archive.fts``). Every write transaction brings the index up to date before it
+commits.
 
 Writes are idempotent upserts keyed by the article id. The content hash covers what an article *says* (title,
 published_at, source, author, editor, section, body); a recrawl with the same hash only moves last_seen, and a
@@ -89,14 +91,14 @@ class Archive:
         conn.execute("PRAGMA synchronous = NORMAL")
         # A 32 MB page cache (default 2 MB) keeps the search index's hot pages in memory while it grows.
         conn.execute("PRAGMA cache_size = -32000")
-        fts.register_functions(conn)
         self.db = Database(conn)
         self.conn = conn
         self.upgraded: list[str] = []
         self.reindexed = False
-        if migrations.pending(self.db) or fts.missing_triggers(conn):
+        if migrations.pending(self.db) or fts.missing_triggers(conn) or fts.has_pending(conn):
             # Checked again inside one write transaction, so two processes opening a new file at once cannot both
-            # run a migration; an up-to-date archive is opened without waiting for a crawl's write lock.
+            # run a migration; an up-to-date archive is opened without waiting for a crawl's write lock. Changes
+            # that other tools made to articles are indexed here too (and by every batch: see batch()).
             with self.batch():
                 self.upgraded = [migration.name for migration in migrations.pending(self.db)]
                 migrations.apply(self.db)
@@ -123,6 +125,8 @@ class Archive:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self
+            # The triggers queued what changed in articles; the index follows in this same transaction.
+            fts.apply(self.conn)
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
