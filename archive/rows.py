@@ -1,6 +1,7 @@
-"""Rows (dicts) written as a table, JSON, JSON lines or CSV: one implementation for every command and export.
+"""Rows (dicts) written as a table, JSON, JSON lines, CSV or Parquet: one implementation for every command and export.
 
-JSON lines and CSV stream row by row. JSON and the table need every row first (a JSON array; column widths),
+JSON lines and CSV stream row by row, Parquet in batches (``archive.parquet``: typed columns, written to the
+binary stream under a text one). JSON and the table need every row first (a JSON array; column widths),
 so they are for result sets of a screenful, not whole archives. Table widths count East Asian wide characters
 as two columns, so Chinese columns line up in a terminal.
 """
@@ -14,7 +15,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
-FORMATS = ("table", "json", "jsonl", "csv")
+FORMATS = ("table", "json", "jsonl", "csv", "parquet")
 MAX_CELL = 60
 """Table cells are cut to this many columns (JSON, JSONL and CSV are never cut)."""
 
@@ -59,6 +60,11 @@ def write_rows(rows: Iterable[dict], out: TextIO, fmt: str = "table", columns: S
         columns = list(first) if first is not None else []
     everything = iter(()) if first is None else itertools.chain([first], iterator)
     count = 0
+    if fmt == "parquet":
+        from archive import parquet  # pyarrow is imported only by those who ask for Parquet
+
+        out.flush()
+        return parquet.write(everything, getattr(out, "buffer", out), columns)
     if fmt == "jsonl":
         for row in everything:
             out.write(json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False) + "\n")
