@@ -2,7 +2,7 @@
 
 The archive is built from replica-style stories (``replica.text``), so the text has the portal's vocabulary and
 figures, and cached between runs (``--cache``, default ``~/.cache/newsarchive/bench``) under a name keyed by the
-article count, the seed and the schema (the migrations and the index definition): building a million articles
+article count, the seed and the schema (the migrations, the index definition and the page size): building a million articles
 takes a while, so a second run reuses it, and a schema change builds anew.
 
 - Search: queries of 1 to 4 characters and phrases of 5 to 8, cut from stored titles and bodies (runs of hanzi), as
@@ -40,7 +40,7 @@ from pathlib import Path
 from archive import fts
 from archive.migrations import migrations
 from archive.search import search
-from archive.store import Archive
+from archive.store import PAGE_SIZE, Archive
 from archive.tokenize import like_pattern, match_expression
 
 BATCH = 1000
@@ -101,8 +101,8 @@ def ingest(path: Path, source) -> float:
 
 
 def schema_key() -> str:
-    """What the cached archive's shape depends on: the migrations and the index's definition."""
-    shape = json.dumps([[m.name for m in migrations._migrations], fts._CREATE_TABLE, fts._CREATE_TRIGGERS])
+    """What the cached archive's shape depends on: the migrations, the index's definition and the page size."""
+    shape = json.dumps([[m.name for m in migrations._migrations], fts._CREATE_TABLE, fts._CREATE_TRIGGERS, PAGE_SIZE])
     return hashlib.sha256(shape.encode()).hexdigest()[:10]
 
 
