@@ -101,14 +101,16 @@ class Archive:
         self.conn = conn
         self.upgraded: list[str] = []
         self.reindexed = False
-        if migrations.pending(self.db) or fts.missing_triggers(conn) or fts.has_pending(conn):
+        if migrations.pending(self.db) or fts.missing_triggers(conn):
             # Checked again inside one write transaction, so two processes opening a new file at once cannot both
-            # run a migration; an up-to-date archive is opened without waiting for a crawl's write lock. Changes
-            # that other tools made to articles are indexed here too (and by every batch: see batch()).
+            # run a migration; an up-to-date archive is opened without waiting for a crawl's write lock.
             with self.batch():
                 self.upgraded = [migration.name for migration in migrations.pending(self.db)]
                 migrations.apply(self.db)
                 self.reindexed = fts.ensure_index(conn)
+        elif fts.has_pending(conn):
+            with self.batch():  # changes other tools made to articles: every batch indexes them before it commits
+                pass
 
     def close(self) -> None:
         self.conn.close()

@@ -163,3 +163,4 @@ def test_purge_raw_rewrites_the_warc_without_the_records(tmp_path):
             url, _, body = read_record(arc.warc_pointer(row))
             assert url == row["url"] and f"正文{i}号".encode() in body
     assert not list(warc.parent.glob("*.purge"))
+
