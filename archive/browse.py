@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from archive import fts
-from archive.search import MARK, _filters, _ranked, _results, connection, snippet
-from archive.tokenize import like_pattern, match_expression, prefix_is_exact
+from archive.search import MARK, _filters, _ranked, _results, connection, matching, snapshot, snippet
+from archive.tokenize import match_expression
 
 ORDERS = ("relevance", "newest", "oldest")
 """Relevance is bm25 with titles first (newest first for an empty query); newest and oldest go by published_at."""
@@ -83,27 +82,21 @@ class Timeline:
         return sum(bucket.count for bucket in self.buckets)
 
 
-def _matching(query: str, since, until, section, source) -> tuple[str, dict]:
+def _matching(conn, query: str, since, until, section, source) -> tuple[str, dict]:
     """``FROM … WHERE …`` over exactly the articles ``search`` finds (as ``a``), with its parameters."""
     conditions, params = _filters(since, until, section, source)
-    expression = match_expression(query)
-    if expression is None:
+    if match_expression(query) is None:
         return "FROM articles a WHERE " + (" AND ".join(conditions) or "1"), params
-    params["match"] = expression
-    if len(query) == 1 and not prefix_is_exact(query):
-        params["like"] = like_pattern(query)
-        conditions.append("(a.title LIKE :like ESCAPE '\\' OR a.body LIKE :like ESCAPE '\\')")
-    where = "".join(f" AND {condition}" for condition in conditions)
-    return (
-        f"FROM {fts.TABLE} CROSS JOIN articles a ON a.doc = {fts.TABLE}.rowid WHERE {fts.TABLE} MATCH :match{where}",
-        params,
-    )
+    source_sql, params, _ = matching(conn, query, conditions, params)
+    return source_sql, params
 
 
 def count(db: Any, query: str, since=None, until=None, section=None, source=None) -> int:
-    """How many articles match: the length of ``search(..., limit=None)``, without reading any text."""
-    matching, params = _matching(query, since, until, section, source)
-    return connection(db).execute(f"SELECT count(*) {matching}", params).fetchone()[0]
+    """How many articles match: the length of ``search(..., limit=None)``, from the index alone where it is exact."""
+    conn = connection(db)
+    with snapshot(conn):
+        source_sql, params = _matching(conn, query, since, until, section, source)
+        return conn.execute(f"SELECT count(*) {source_sql}", params).fetchone()[0]
 
 
 def page(
@@ -124,21 +117,21 @@ def page(
     if order not in ORDERS:
         raise ValueError(f"order must be one of {', '.join(ORDERS)}")
     conn = connection(db)
-    total = count(conn, query, since, until, section, source)
-    number = min(max(1, int(number)), max(1, math.ceil(total / per_page)))
-    offset = (number - 1) * per_page
-    expression = match_expression(query)
-    if order == "relevance" and expression is not None:
-        conditions, params = _filters(since, until, section, source)
-        docs = _ranked(conn, query, expression, conditions, params, None, offset + per_page)[offset:]
-    else:
-        matching, params = _matching(query, since, until, section, source)
-        sort = _DATE_ORDER["newest" if order == "relevance" else order]
-        docs = [(None, doc) for (doc,) in conn.execute(
-            f"SELECT a.doc {matching} ORDER BY {sort} LIMIT :limit OFFSET :offset",
-            {**params, "limit": per_page, "offset": offset},
-        )]
-    return Page(_results(conn, docs, query, mark), total, number, per_page, order)
+    with snapshot(conn):
+        total = count(conn, query, since, until, section, source)
+        number = min(max(1, int(number)), max(1, math.ceil(total / per_page)))
+        offset = (number - 1) * per_page
+        if order == "relevance" and match_expression(query) is not None:
+            conditions, params = _filters(since, until, section, source)
+            docs = _ranked(conn, query, conditions, params, None, offset + per_page)[offset:]
+        else:
+            source_sql, params = _matching(conn, query, since, until, section, source)
+            sort = _DATE_ORDER["newest" if order == "relevance" else order]
+            docs = [(None, doc) for (doc,) in conn.execute(
+                f"SELECT a.doc {source_sql} ORDER BY {sort} LIMIT :limit OFFSET :offset",
+                {**params, "limit": per_page, "offset": offset},
+            )]
+        return Page(_results(conn, docs, query, mark), total, number, per_page, order)
 
 
 def marked(text: str | None, query: str, mark: tuple[str, str] = MARK) -> str:
@@ -163,12 +156,14 @@ def timeline(
     """
     if period is not None and period not in PERIODS:
         raise ValueError(f"period must be one of {', '.join(PERIODS)}")
-    matching, params = _matching(query, since, until, section, source)
+    conn = connection(db)
+    with snapshot(conn):
+        source_sql, params = _matching(conn, query, since, until, section, source)
+        days = conn.execute(f"SELECT substr(a.published_at, 1, 10) AS day, count(*) {source_sql} GROUP BY day",
+                            params).fetchall()
     per_day: dict[date, int] = {}
     undated = 0
-    for day, n in connection(db).execute(
-        f"SELECT substr(a.published_at, 1, 10) AS day, count(*) {matching} GROUP BY day", params
-    ):
+    for day, n in days:
         try:
             per_day[date.fromisoformat(day)] = n
         except (TypeError, ValueError):

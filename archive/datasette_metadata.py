@@ -10,11 +10,13 @@ from archive.stats import REPAIRS_SQL
 PAGE_ROWS = 100
 SEARCH_SQL = f"""select a.id, a.published_at, a.title, a.source, a.section,
   newsarchive_snippet(a.body, :q) as snippet, a.url
-from {fts.TABLE} cross join articles a on a.doc = {fts.TABLE}.rowid
-where {fts.TABLE} match newsarchive_match(:q)
-  and (length(:q) > 1 or a.title like newsarchive_like(:q) escape '\\' or a.body like newsarchive_like(:q) escape '\\')
+from articles a
+where (a.doc in (select rowid from {fts.TABLE} where {fts.TABLE} match newsarchive_match(:q))
+       or a.doc in (select doc from {fts.PENDING}))
+  and (a.title like newsarchive_like(:q) escape '\\' or a.body like newsarchive_like(:q) escape '\\')
   and newsarchive_in_window(a.published_at, :since, :until)
-order by {fts.TABLE}.rank
+order by newsarchive_score(:q, a.title, a.body, (select block from {fts.TABLE}_data where id = 1)),
+  a.doc desc
 limit {PAGE_ROWS} offset {PAGE_ROWS} * (max(cast(:page as integer), 1) - 1)"""
 
 QUERIES = {

@@ -6,6 +6,8 @@ bigram match expression of ``archive.tokenize``, so the box on ``articles`` find
 
 - ``newsarchive_match(q)``: the FTS5 MATCH expression for a literal substring query;
 - ``newsarchive_like(q)``: the ``LIKE ... ESCAPE '\\'`` pattern for it (one-character queries are verified with it);
+- ``newsarchive_score(q, title, body, averages)``: search's bm25 score (``averages``: the index's averages record,
+  ``(select block from articles_fts_data where id = 1)``);
 - ``newsarchive_snippet(body, q)``: the body around the first hit, hits marked «like this»;
 - ``newsarchive_in_window(published_at, since, until)``: the CLI's time window (``search.window_end``: until
   includes its day), empty bounds open;
@@ -22,8 +24,8 @@ import urllib.parse
 
 from datasette import hookimpl
 
-from archive import datasette_pages
-from archive.search import snippet, window_end
+from archive import datasette_pages, fts
+from archive.search import score, snippet, window_end
 from archive.tokenize import like_pattern, match_expression
 
 MARK = ("«", "»")
@@ -39,6 +41,10 @@ def newsarchive_match(query: str | None) -> str:
 
 def newsarchive_like(query: str | None) -> str:
     return like_pattern(query or "")
+
+
+def newsarchive_score(query: str | None, title: str | None, body: str | None, averages: bytes | None) -> float:
+    return score(query or "", title, body, fts.averages(averages))
 
 
 def newsarchive_snippet(body: str | None, query: str | None) -> str:
@@ -61,6 +67,7 @@ def newsarchive_in_window(value: str | None, since: str | None, until: str | Non
 def prepare_connection(conn, database):
     conn.create_function("newsarchive_match", 1, newsarchive_match, deterministic=True)
     conn.create_function("newsarchive_like", 1, newsarchive_like, deterministic=True)
+    conn.create_function("newsarchive_score", 4, newsarchive_score, deterministic=True)
     conn.create_function("newsarchive_snippet", 2, newsarchive_snippet, deterministic=True)
     conn.create_function("newsarchive_in_window", 3, newsarchive_in_window, deterministic=True)
     conn.create_function("escape_fts", 1, newsarchive_match, deterministic=True)

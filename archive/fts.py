@@ -1,24 +1,37 @@
-"""The search index: a contentless FTS5 table over the bigram shadows of articles.title and articles.body.
+"""The search index: a contentless FTS5 table (``detail=none``) over the bigram shadows of articles.title and .body.
 
-Why this shape:
-- Contentless (``content=''``): the shadow text is three times the size of the text, and we never read it back.
+Why this shape (measured on 20,000 replica articles, 1.7 KiB of body each, index bytes per article after optimize:
+``detail=full`` 3,296, ``detail=full, columnsize=0`` 3,285, ``detail=column`` 1,664, ``detail=none`` 572,
+``detail=none, columnsize=0`` 560):
+- Contentless (``content=''``): the shadow text is three times the size of the text, and we never read it back. An
+  external-content table would have to store that shadow (no tokenizer of ours exists outside Python).
+- ``detail=none``: the index keeps only which articles hold each bigram, not where, a sixth of ``detail=full``.
+  FTS5 then has no phrase queries, so a query of three or more characters is the AND of its bigrams and every
+  candidate is verified against the text with LIKE (see search.py): exact, and LIKE runs in C on a few rows.
+- ``columnsize=0``: no per-article size table; bm25's length is the text's length in characters, which is what the
+  shadow's token count is (one token per character).
 - Keyed by ``articles.doc``, an integer column of its own, not the implicit rowid, because ``VACUUM`` and
   sqlite-utils ``transform()`` renumber implicit rowids and would silently point the index at the wrong articles.
-- Kept in step by triggers that call the SQL function ``newsarchive_tokens`` (registered on every connection by
-  ``register_functions``). A write from a tool that lacks the function fails loudly instead of leaving the index
-  stale. ``transform()`` drops triggers with the old table, so ``ensure_index`` (run by every ``Archive`` open)
-  recreates missing triggers and then rebuilds the index, which is the only safe assumption after such a change.
+
+Kept in step by plain-SQL triggers that record what changed in ``articles_fts_pending``: the doc of an inserted or
+changed article, and for a deleted or changed one the text the index holds for it (a contentless table can only
+forget the tokens it is told). They call no function of ours, so ``DELETE`` and ``UPDATE`` from sqlite3, Datasette
+or any tool work. ``Archive`` applies the queue (``apply``) inside every write transaction before it commits, so
+its own writes leave the queue empty; rows left by other tools are applied by the next ``Archive`` open or write,
+and until then search treats the queued articles as unindexed and checks them with LIKE (``search.matching``).
+``transform()`` drops triggers with the old table, so ``ensure_index`` (run by every ``Archive`` open) recreates
+missing triggers and then rebuilds the index, which is the only safe assumption after such a change.
 """
 
 from __future__ import annotations
 
-import functools
+import json
 import sqlite3
 
 from archive import tokenize
 
 TABLE = "articles_fts"
-TOKENS = "newsarchive_tokens"
+PENDING = "articles_fts_pending"
 TRIGGERS = ("articles_fts_insert", "articles_fts_delete", "articles_fts_update")
 TITLE_WEIGHT = 10.0
 """bm25 weight of a title hit relative to a body hit."""
@@ -27,42 +40,86 @@ K1, B = 1.2, 0.75
 
 _CREATE_TABLE = f"""
 CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(
-    title, body, content='', tokenize='ascii'
+    title, body, content='', tokenize='ascii', detail=none, columnsize=0
 )"""
+_CREATE_PENDING = f"""
+CREATE TABLE IF NOT EXISTS {PENDING} (
+    id INTEGER PRIMARY KEY,
+    doc INTEGER NOT NULL,
+    indexed INTEGER NOT NULL,
+    title TEXT,
+    body TEXT
+)"""
+"""``indexed`` 1: the row holds the text the index holds for ``doc`` (to forget); 0: ``doc`` is to be (re)indexed."""
 
-_INSERT = f"INSERT INTO {TABLE}(rowid, title, body) VALUES (new.doc, {TOKENS}(new.title), {TOKENS}(new.body));"
-_DELETE = (
-    f"INSERT INTO {TABLE}({TABLE}, rowid, title, body)"
-    f" VALUES ('delete', old.doc, {TOKENS}(old.title), {TOKENS}(old.body));"
-)
+_ADD = f"INSERT INTO {PENDING} (doc, indexed) VALUES (new.doc, 0);"
+_FORGET = f"INSERT INTO {PENDING} (doc, indexed, title, body) VALUES (old.doc, 1, old.title, old.body);"
 _CREATE_TRIGGERS = (
-    f"CREATE TRIGGER IF NOT EXISTS {TRIGGERS[0]} AFTER INSERT ON articles BEGIN {_INSERT} END",
-    f"CREATE TRIGGER IF NOT EXISTS {TRIGGERS[1]} AFTER DELETE ON articles BEGIN {_DELETE} END",
+    f"CREATE TRIGGER IF NOT EXISTS {TRIGGERS[0]} AFTER INSERT ON articles BEGIN {_ADD} END",
+    f"CREATE TRIGGER IF NOT EXISTS {TRIGGERS[1]} AFTER DELETE ON articles BEGIN {_FORGET} END",
     f"CREATE TRIGGER IF NOT EXISTS {TRIGGERS[2]} AFTER UPDATE OF title, body, doc ON articles"
     " WHEN old.title IS NOT new.title OR old.body IS NOT new.body OR old.doc IS NOT new.doc"
-    f" BEGIN {_DELETE} {_INSERT} END",
+    f" BEGIN {_FORGET} {_ADD} END",
 )
-
-
-def register_functions(conn: sqlite3.Connection) -> None:
-    """Register the SQL functions the triggers and the search queries need on a connection."""
-    conn.create_function(TOKENS, 1, tokenize.shadow, deterministic=True)
+_INDEX = f"INSERT INTO {TABLE}(rowid, title, body) VALUES (?, ?, ?)"
+_UNINDEX = f"INSERT INTO {TABLE}({TABLE}, rowid, title, body) VALUES ('delete', ?, ?, ?)"
 
 
 def create(conn: sqlite3.Connection) -> None:
-    """Create the index table, its ranking and its triggers (idempotent)."""
+    """Create the index table, its queue and its triggers (idempotent)."""
     conn.execute(_CREATE_TABLE)
-    conn.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('rank', 'bm25({TITLE_WEIGHT}, 1.0)')")
+    conn.execute(_CREATE_PENDING)
+    conn.execute(f"CREATE INDEX IF NOT EXISTS {PENDING}_doc ON {PENDING}(doc)")
     for statement in _CREATE_TRIGGERS:
         conn.execute(statement)
+
+
+def drop(conn: sqlite3.Connection) -> None:
+    """Drop the index, its queue and its triggers (for a migration that changes their shape)."""
+    for name in TRIGGERS:
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+    conn.execute(f"DROP TABLE IF EXISTS {TABLE}")
+    conn.execute(f"DROP TABLE IF EXISTS {PENDING}")
+
+
+def _shadows(rows):
+    for doc, title, body in rows:
+        yield doc, tokenize.shadow(title), tokenize.shadow(body)
 
 
 def rebuild(conn: sqlite3.Connection) -> None:
     """Re-index every article from scratch."""
     conn.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('delete-all')")
-    conn.execute(
-        f"INSERT INTO {TABLE}(rowid, title, body) SELECT doc, {TOKENS}(title), {TOKENS}(body) FROM articles"
+    conn.execute(f"DELETE FROM {PENDING}")
+    conn.executemany(_INDEX, _shadows(conn.execute("SELECT doc, title, body FROM articles")))
+
+
+def has_pending(conn: sqlite3.Connection) -> bool:
+    """Whether some article changes are not in the index yet (written by a tool other than ``Archive``)."""
+    return conn.execute(f"SELECT EXISTS (SELECT 1 FROM {PENDING})").fetchone()[0] == 1
+
+
+def apply(conn: sqlite3.Connection) -> int:
+    """Bring the index up to date with the queue, inside the caller's transaction; returns the articles touched.
+
+    The index is in step with the articles as they were before the queue's first row, so for each doc the first
+    row says what the index holds: its text (``indexed`` 1), to be forgotten, or nothing. Then each doc that exists
+    now is indexed with its current text. Whatever happened in between (update after update, delete and re-insert)
+    needs nothing more.
+    """
+    queued = conn.execute(f"SELECT id, doc, indexed, title, body FROM {PENDING} ORDER BY id").fetchall()
+    if not queued:
+        return 0
+    first: dict[int, tuple] = {}
+    for _, doc, indexed, title, body in queued:
+        first.setdefault(doc, (indexed, title, body))
+    conn.executemany(_UNINDEX, _shadows((doc, title, body) for doc, (indexed, title, body) in first.items() if indexed))
+    current = conn.execute(
+        "SELECT doc, title, body FROM articles WHERE doc IN (SELECT value FROM json_each(?))", [json.dumps(list(first))]
     )
+    conn.executemany(_INDEX, _shadows(current))
+    conn.execute(f"DELETE FROM {PENDING} WHERE id <= ?", [queued[-1][0]])
+    return len(first)
 
 
 def average_length(conn: sqlite3.Connection) -> float:
@@ -72,17 +129,13 @@ def average_length(conn: sqlite3.Connection) -> float:
     varints for the row count, then the token count of each column), so reading them costs one row, not a scan.
     """
     found = conn.execute(f"SELECT block FROM {TABLE}_data WHERE id = 1").fetchone()
-    rows, *tokens = _varints(found[0] if found and found[0] else b"")
+    return averages(found[0] if found else None)
+
+
+def averages(block: bytes | None) -> float:
+    """The mean tokens per article from the averages record's bytes (see ``average_length``)."""
+    rows, *tokens = _varints(block or b"")
     return sum(tokens) / rows if rows and tokens else 1.0
-
-
-@functools.lru_cache(maxsize=8192)
-def row_length(sizes: bytes | None) -> int:
-    """The tokens (characters) of one article's title and body together, from its FTS5 docsize record (a varint
-    per column, in ``articles_fts_docsize.sz``): read beside each candidate, it spares measuring the text in Python.
-    Articles share few distinct records, hence the cache.
-    """
-    return sum(_varints(sizes or b""))
 
 
 def _varints(data: bytes) -> list[int]:

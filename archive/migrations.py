@@ -221,3 +221,13 @@ def m011_article_aliases(db: Database) -> None:
         )"""
     )
     db.execute("CREATE INDEX article_aliases_article ON article_aliases(article_id)")
+
+
+@migrations()
+def m012_search_without_functions(db: Database) -> None:
+    """Issues 13 and 15: the search index keeps no positions (``detail=none``: a sixth of the size, longer queries
+    checked with LIKE) and follows the articles through plain-SQL triggers and a queue, so that ``DELETE`` and
+    ``UPDATE`` from any SQLite tool work; the old triggers called a function only newsarchive defined."""
+    fts.drop(db.conn)
+    fts.create(db.conn)
+    fts.rebuild(db.conn)

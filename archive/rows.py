@@ -1,6 +1,7 @@
-"""Rows (dicts) written as a table, JSON, JSON lines or CSV: one implementation for every command and export.
+"""Rows (dicts) written as a table, JSON, JSON lines, CSV or Parquet: one implementation for every command and export.
 
-JSON lines and CSV stream row by row. JSON and the table need every row first (a JSON array; column widths),
+JSON lines and CSV stream row by row, Parquet in batches (``archive.parquet``: typed columns, written to the
+binary stream under a text one). JSON and the table need every row first (a JSON array; column widths),
 so they are for result sets of a screenful, not whole archives. Table widths count East Asian wide characters
 as two columns, so Chinese columns line up in a terminal.
 """
@@ -15,6 +16,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
 FORMATS = ("table", "json", "jsonl", "csv")
+"""The formats of every command that prints rows; ``write_rows`` also writes Parquet (``export`` offers it)."""
+BINARY_FORMATS = ("parquet",)
 MAX_CELL = 60
 """Table cells are cut to this many columns (JSON, JSONL and CSV are never cut)."""
 
@@ -79,8 +82,8 @@ def write_rows(rows: Iterable[dict], out: TextIO, fmt: str = "table", columns: S
     Columns default to those of ``Rows``, else the first row's keys; give them wherever the rows may be none, so
     that a CSV or a table of no rows still has its header.
     """
-    if fmt not in FORMATS:
-        raise ValueError(f"format must be one of {', '.join(FORMATS)}")
+    if fmt not in FORMATS + BINARY_FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS + BINARY_FORMATS)}")
     if columns is None:
         columns = getattr(rows, "columns", None)
     iterator = iter(rows)
@@ -91,6 +94,11 @@ def write_rows(rows: Iterable[dict], out: TextIO, fmt: str = "table", columns: S
     if fmt == "table":
         return write_table(everything, out, columns)
     count = 0
+    if fmt == "parquet":
+        from archive import parquet  # pyarrow is imported only by those who ask for Parquet
+
+        out.flush()
+        return parquet.write(everything, getattr(out, "buffer", out), columns)
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)

@@ -21,8 +21,13 @@ migrations in `archive/migrations.py` (recorded in `_sqlite_migrations`). Times 
 ISO 8601 (`2026-05-14T03:34:00+00:00`); `published_at` is the portal's local time with `+08:00`. JSON columns are
 text holding JSON: query them with SQLite's `json_extract` / `json_each` (see docs/analysts.md).
 
-Writes go through `archive.store.Archive`, which keeps the search index in step with triggers calling the SQL
-function `newsarchive_tokens`; a tool without that function can read the archive but not change articles.
+Any SQLite tool may read the archive and change articles (`DELETE`, `UPDATE`): plain-SQL triggers queue each change
+in `articles_fts_pending`, which `archive.store.Archive` applies to the search index in its next write (or open);
+until then search checks the queued articles against their text, so it stays exact.
+
+New archives use 16 KiB pages (`archive.store.PAGE_SIZE`: an article row fills most of a 4 KiB page, so larger
+pages waste less); an archive made before keeps its 4 KiB pages until converted, with no crawl running:
+`sqlite3 data/news.db 'PRAGMA journal_mode = DELETE; PRAGMA page_size = 16384; VACUUM; PRAGMA journal_mode = WAL'`.
 """
 
 

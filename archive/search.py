@@ -1,21 +1,23 @@
 """Chinese full-text search: a query is a literal substring, found in title or body, ranked by bm25.
 
 Matching is exactly ``title LIKE '%q%' OR body LIKE '%q%'`` (ASCII case folded, nothing else), because the index
-holds every character bigram (see tokenize.py). A query of two or more characters is answered from the index
-alone. A one-character query is a prefix query on the index, checked against the text with LIKE: the prefix can
-over-match only for the letter x, and verification keeps the guarantee for every character. (A common character's
-first page is found faster by reading the newest articles with LIKE, and x always is: see ``_newest_by_scan``.)
+holds every character bigram (see tokenize.py). A query of two characters is answered from the index alone; a
+longer one is the AND of its bigrams in the index (which keeps no positions), each candidate checked with LIKE; a
+one-character query is a prefix query on the index, checked with LIKE for x, the one character whose prefix can
+over-match (see ``matching``). (A common character's first page is found faster by reading the newest articles with
+LIKE, and x always is: see ``_newest_by_scan``.)
 An empty query matches every article (newest first), which makes the filters usable on their own.
 
 Ranking is FTS5's bm25 (k1 1.2, b 0.75, title hits weighted ``fts.TITLE_WEIGHT`` times body hits), computed here
 from the text of each candidate rather than by FTS5. FTS5's bm25 starts every query by counting all the articles that
 match it, for the IDF: when a query matches half the archive that count costs more than the rest of the search, and
 a query is one phrase, so its IDF multiplies every score alike and changes no order. ``score`` is therefore bm25
-without the IDF factor (negative, lower is better, as FTS5 ranks); a test checks it against FTS5's own bm25.
+without the IDF factor (negative, lower is better, as FTS5 ranks); a test checks it against FTS5's own bm25 on a
+positional index built for the purpose.
 
 Every candidate's text is read to count its hits, so by default a query is ranked among its ``RANK_WINDOW`` most
 recently archived matches (found in rowid order, which FTS5 walks newest first and stops); ``rank_window=None``
-ranks them all (FTS5's bm25 picks that page: see ``_best_by_fts5``), and so does a ``limit`` above the window, so a
+ranks them all (in SQL, to pick the page: see ``_best_in_sql``), and so does a ``limit`` above the window, so a
 page is never cut short of the matches there are; ``limit=None`` (every match) always does. The set of matches
 never changes, only which of them can reach the first page.
 
@@ -24,6 +26,8 @@ Snippets are cut from the original body, not from the index's shadow text, with 
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import heapq
 import json
 import re
@@ -32,7 +36,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from archive import fts
-from archive.tokenize import fold, hit_counter, like_pattern, match_expression, prefix_is_exact
+from archive.tokenize import fold, hit_counter, index_is_exact, like_pattern, match_expression, prefix_is_exact
 
 RESULT_FIELDS = ("id", "url", "canonical_url", "site", "section", "title", "published_at", "source", "author", "editor")
 MARK = ("<mark>", "</mark>")
@@ -155,50 +159,88 @@ def search(
     """
     conn = connection(db)
     conditions, params = _filters(since, until, section, source)
-    expression = match_expression(query)
-    if expression is None:
-        where = " AND ".join(conditions) or "1"
-        params["limit"] = -1 if limit is None else int(limit)
-        docs = [(None, doc) for (doc,) in conn.execute(
-            f"SELECT a.doc FROM articles a WHERE {where} ORDER BY a.published_at DESC, a.doc DESC LIMIT :limit",
+    with snapshot(conn):
+        if match_expression(query) is None:
+            where = " AND ".join(conditions) or "1"
+            params["limit"] = -1 if limit is None else int(limit)
+            docs = [(None, doc) for (doc,) in conn.execute(
+                f"SELECT a.doc FROM articles a WHERE {where} ORDER BY a.published_at DESC, a.doc DESC LIMIT :limit",
+                params,
+            )]
+        else:
+            # A window smaller than the page asked for would cut the page short: then every match is ranked.
+            window = rank_window if limit is not None and rank_window and limit <= rank_window else None
+            docs = _ranked(conn, query, conditions, params, window, limit)
+        return _results(conn, docs, query, mark)
+
+
+_SCORED = (
+    "a.doc, CAST(a.title AS BLOB), CAST(a.body AS BLOB), coalesce(length(a.title), 0) + coalesce(length(a.body), 0)"
+)
+"""What scoring reads of a candidate: the texts as UTF-8 (see tokenize.hit_counter) and their length in characters,
+which is their count of index tokens (one per character)."""
+_LIKE = "(a.title LIKE :like ESCAPE '\\' OR a.body LIKE :like ESCAPE '\\')"
+
+
+@contextlib.contextmanager
+def snapshot(conn: sqlite3.Connection):
+    """One read transaction around the statements of a search, so a writer committing between them (and the queue of
+    changes not yet indexed, see ``matching``) cannot make them disagree. Inside a caller's transaction, that one."""
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")
+
+
+def matching(conn: sqlite3.Connection, query: str, conditions: list[str], params: dict) -> tuple[str, dict, str]:
+    """``FROM … WHERE …`` over exactly the articles (as ``a``) that match a non-empty query and the conditions, its
+    parameters, and the column that orders them newest first (the one the index walks).
+
+    The index's candidates are checked with LIKE unless they are exact (``tokenize.index_is_exact``): LIKE runs in C
+    on the candidates only. While some changes are not in the index yet (made by a tool other than ``Archive``: see
+    fts.py), the queued articles are candidates too and every candidate is checked, which is exact whatever the
+    index still holds for them.
+    """
+    params = {**params, "match": match_expression(query), "like": like_pattern(query)}
+    if fts.has_pending(conn):
+        where = "".join(f" AND {condition}" for condition in [_LIKE, *conditions])
+        return (
+            f"FROM articles a WHERE (a.doc IN (SELECT rowid FROM {fts.TABLE} WHERE {fts.TABLE} MATCH :match)"
+            f" OR a.doc IN (SELECT doc FROM {fts.PENDING})){where}",
             params,
-        )]
-    else:
-        # A window smaller than the page asked for would cut the page short: then every match is ranked.
-        window = rank_window if limit is not None and rank_window and limit <= rank_window else None
-        docs = _ranked(conn, query, expression, conditions, params, window, limit)
-    return _results(conn, docs, query, mark)
+            "a.doc",
+        )
+    checks = conditions if index_is_exact(query) else [_LIKE, *conditions]
+    where = "".join(f" AND {condition}" for condition in checks)
+    # CROSS JOIN keeps the index as the outer loop, walked newest first: the planner must not scan articles.
+    return (
+        f"FROM {fts.TABLE} CROSS JOIN articles a ON a.doc = {fts.TABLE}.rowid WHERE {fts.TABLE} MATCH :match{where}",
+        params,
+        f"{fts.TABLE}.rowid",
+    )
 
 
-_SCORED = "a.doc, CAST(a.title AS BLOB), CAST(a.body AS BLOB), sizes.sz"
-"""What scoring reads of a candidate: the texts as UTF-8 (see tokenize.hit_counter) and FTS5's count of its tokens."""
-_SIZES = f"CROSS JOIN {fts.TABLE}_docsize sizes ON sizes.id = a.doc"
-
-
-def _ranked(conn, query, expression, conditions, params, window, limit) -> list[tuple[float, int]]:
+def _ranked(conn, query, conditions, params, window, limit) -> list[tuple[float, int]]:
     """(score, doc) of the best ``limit`` matches among the ``window`` most recent ones, best first."""
-    params = {**params, "match": expression, "window": -1 if window is None else int(window)}
-    if len(query) == 1:
-        params["like"] = like_pattern(query)
-        conditions = [*conditions, "(a.title LIKE :like ESCAPE '\\' OR a.body LIKE :like ESCAPE '\\')"]
-    where = "".join(f" AND {condition}" for condition in conditions)
+    source, params, newest = matching(conn, query, conditions, params)
+    params["window"] = -1 if window is None else int(window)
     rows = None
     if len(query) == 1 and (window or not prefix_is_exact(query)):
+        where = "".join(f" AND {condition}" for condition in [_LIKE, *conditions])
         rows = _newest_by_scan(conn, where, params, window, SCAN_SPAN if prefix_is_exact(query) else None)
-    elif len(query) > 1 and window is None and limit is not None:
-        rows = _best_by_fts5(conn, conditions, params, int(limit))
+    elif window is None and limit is not None and not _overlaps(query):
+        rows = _best_in_sql(conn, query, source, params, int(limit))
     if rows is None:
-        # CROSS JOIN keeps the index as the outer loop, walked newest first: the planner must not scan articles.
-        rows = conn.execute(
-            f"""SELECT {_SCORED} FROM {fts.TABLE} CROSS JOIN articles a ON a.doc = {fts.TABLE}.rowid {_SIZES}
-                WHERE {fts.TABLE} MATCH :match{where} ORDER BY {fts.TABLE}.rowid DESC LIMIT :window""",
-            params,
-        )
+        rows = conn.execute(f"SELECT {_SCORED} {source} ORDER BY {newest} DESC LIMIT :window", params)
     hits, average = hit_counter(query), fts.average_length(conn)
     scored = []
-    for doc, title, body, sizes in rows:
-        score = bm25(hits(title or b""), hits(body or b""), fts.row_length(sizes), average)
-        scored.append((score, -doc))
+    for doc, title, body, length in rows:
+        scored.append((bm25(hits(title or b""), hits(body or b""), length, average), -doc))
     best = sorted(scored) if limit is None else heapq.nsmallest(int(limit), scored)
     return [(score, -negative) for score, negative in best]
 
@@ -214,7 +256,7 @@ def _newest_by_scan(conn, where: str, params: dict, window: int | None, span: in
     """
     bound = "a.doc > (SELECT max(doc) FROM articles) - :span" if span else "1"
     rows = conn.execute(
-        f"SELECT {_SCORED} FROM articles a {_SIZES} WHERE {bound}{where} ORDER BY a.doc DESC LIMIT :window",
+        f"SELECT {_SCORED} FROM articles a WHERE {bound}{where} ORDER BY a.doc DESC LIMIT :window",
         {**params, "span": span},
     )
     if span is None:
@@ -223,25 +265,50 @@ def _newest_by_scan(conn, where: str, params: dict, window: int | None, span: in
     return found if len(found) == window else None
 
 
-def _best_by_fts5(conn, conditions: list[str], params: dict, limit: int):
-    """The ``limit`` best matches of all, for a query of two or more characters, picked by FTS5's bm25.
+def _overlaps(query: str) -> bool:
+    """Whether two hits of the query can overlap (哈哈 in 哈哈哈): SQL's replace() would count them as one."""
+    needle = fold(query)
+    return any(needle[:size] == needle[-size:] for size in range(1, len(needle)))
 
-    To rank every match for one page, FTS5 is the quicker judge: its bm25 orders a phrase's matches exactly as ours
-    (the IDF it adds is one factor for all, which is why a test holds the two together), in C and from the index
-    alone. Only the page's articles are read, to score them.
+
+def _best_in_sql(conn, query: str, source: str, params: dict, limit: int):
+    """The ``limit`` best of every match of a query (two or more characters, hits never overlapping), ranked in SQL.
+
+    Ranking every match for one page reads every match's text; SQL does it in C (hits counted with replace(), the
+    same bm25 as ``bm25`` term by term, ties newest first), and only the page's articles come back to Python, which
+    scores them again with ``bm25``: the same arithmetic, so the same order. A test holds the two to each other.
     """
-    join = f" CROSS JOIN articles a ON a.doc = {fts.TABLE}.rowid" if conditions else ""
-    where = "".join(f" AND {condition}" for condition in conditions)
+    needle = fold(query)
+    text = "lower({})" if needle != needle.upper() else "{}"  # LIKE folds ASCII case: only lower() when it matters
+    hits = "((length(CAST({0} AS BLOB)) - length(CAST(replace({0}, :needle, '') AS BLOB))) / :needle_bytes)"
+    title, body = (hits.format(text.format(f"coalesce(a.{column}, '')")) for column in ("title", "body"))
+    frequency = f"(:title_weight * {title} + {body})"
+    length = "(coalesce(length(a.title), 0) + coalesce(length(a.body), 0))"
+    score = f"-{frequency} * :k1_1 / ({frequency} + :k1 * (:one_b + :b * {length} / :average))"
     docs = [doc for (doc,) in conn.execute(
-        f"""SELECT {fts.TABLE}.rowid FROM {fts.TABLE}{join}
-            WHERE {fts.TABLE} MATCH :match AND {fts.TABLE}.rank MATCH :bm25{where}
-            ORDER BY {fts.TABLE}.rank, {fts.TABLE}.rowid DESC LIMIT :limit""",
-        {**params, "limit": limit, "bm25": f"bm25({fts.TITLE_WEIGHT}, 1.0)"},
+        f"SELECT a.doc {source} ORDER BY {score}, a.doc DESC LIMIT :limit",
+        {**params, "needle": needle, "needle_bytes": len(needle.encode("utf-8", "surrogatepass")), "limit": limit,
+         "title_weight": fts.TITLE_WEIGHT, "k1_1": fts.K1 + 1, "k1": fts.K1, "one_b": 1 - fts.B, "b": fts.B,
+         "average": fts.average_length(conn)},
     )]
     return conn.execute(
-        f"SELECT {_SCORED} FROM articles a {_SIZES} WHERE a.doc IN (SELECT value FROM json_each(:docs))",
+        f"SELECT {_SCORED} FROM articles a WHERE a.doc IN (SELECT value FROM json_each(:docs))",
         {"docs": json.dumps(docs)},
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _hits(query: str):
+    return hit_counter(query)
+
+
+def score(query: str, title: str | None, body: str | None, average: float) -> float:
+    """The ``score`` search gives an article with this title and body, for SQL that ranks by itself (Datasette's
+    canned search registers it); ``average`` is ``fts.average_length``."""
+    hits = _hits(query)
+    title, body = title or "", body or ""
+    return bm25(hits(title.encode("utf-8", "surrogatepass")), hits(body.encode("utf-8", "surrogatepass")),
+                len(title) + len(body), average)
 
 
 def bm25(title_hits: int, body_hits: int, length: int, average: float) -> float:

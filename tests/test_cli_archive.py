@@ -55,6 +55,21 @@ def test_search_formats(db):
     assert run("search", "媒体", "--db", db, "--since", "2020-10-23", "--format", "json").stdout.count('"id"') == 1
 
 
+def test_rows_as_parquet(db, tmp_path):
+    import subprocess
+
+    import pandas as pd
+
+    # As a process: Parquet goes to the binary stream under stdout, as `> hits.parquet` would take it.
+    with open(tmp_path / "hits.parquet", "wb") as out:
+        found = subprocess.run([sys.executable, "-m", "newsarchive", "search", "媒体", "--db", db,
+                                "--format", "parquet"], stdout=out, stderr=subprocess.PIPE, timeout=120)
+    assert found.returncode == 0, found.stderr
+    hits = pd.read_parquet(tmp_path / "hits.parquet")
+    assert sorted(hits["id"]) == ["a1", "a2"] and str(hits["published_at"].dtype).startswith("datetime64")
+    assert run("stats", "--db", db, "--format", "parquet").exit_code == 2, "one table only, as csv"
+
+
 def test_runs_and_stats(db):
     runs = json.loads(run("runs", "--db", db, "--format", "json").stdout)
     assert [(r["new"], r["failed"], r["status"]) for r in runs] == [(2, 1, "finished")]

@@ -93,7 +93,7 @@ def test_the_plugin_makes_connections_query_only(tmp_path):
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
         conn.execute("DELETE FROM failures")
     assert conn.execute("SELECT newsarchive_match('媒体融合'), escape_fts('年')").fetchone() == (
-        '"媒体 体融 融合"', '"年"* OR "x005e74"*')
+        '"媒体" "体融" "融合"', '"年"* OR "x005e74"*')
     conn.close()
 
 

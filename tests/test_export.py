@@ -7,11 +7,12 @@ import inspect
 import io
 import json
 import tracemalloc
+from datetime import timedelta
 
 import pytest
 
 from archive import fts
-from archive.export import export, iter_articles
+from archive.export import DEFAULT_FIELDS, export, iter_articles
 from archive.store import Archive
 
 
@@ -82,3 +83,100 @@ def test_export_streams_with_flat_memory(tmp_path):
         tracemalloc.stop()
     assert count == 4000 and sink.chars > 20_000_000
     assert peak < 1_000_000, f"peak {peak} bytes: export is not streaming"
+
+
+# Parquet: typed columns, read by pandas and DuckDB as they are.
+
+DUCK_TYPES = {"published_at": "TIMESTAMP WITH TIME ZONE", "first_seen": "TIMESTAMP WITH TIME ZONE",
+              "version": "BIGINT", "quality": "VARCHAR", "images": "VARCHAR", "title": "VARCHAR"}
+
+
+@pytest.fixture
+def dated(arc):
+    """The ten October articles, one in November at local midnight (still October in UTC), and one undated."""
+    arc.upsert_many([
+        {"id": "nov", "url": "u:nov", "title": "十一月", "body": "正文", "published_at": "2020-11-01T00:30:00+08:00"},
+        {"id": "undated", "url": "u:undated", "title": "无日期", "body": "正文", "published_at": None},
+    ], run_id=None)
+    return arc
+
+
+def test_parquet_round_trips_through_pandas_with_types(dated, tmp_path):
+    import pandas as pd
+
+    path = tmp_path / "articles.parquet"
+    with open(path, "wb") as out:
+        assert export(dated, out, "parquet") == 12
+    frame = pd.read_parquet(path)
+    assert list(frame.columns) == list(DEFAULT_FIELDS) and len(frame) == 12
+    kind = frame["published_at"].dtype
+    assert isinstance(kind, pd.DatetimeTZDtype) and kind.tz.utcoffset(None) == timedelta(hours=8)
+    row = frame.set_index("id").loc["a3"]
+    assert row["published_at"] == pd.Timestamp("2020-10-03T09:00:00+08:00")
+    assert row["published_at"].tz_convert("UTC") == pd.Timestamp("2020-10-03T01:00:00Z")
+    assert json.loads(row["quality"]) == {"repairs": {"to_simplified": 3}}
+    assert json.loads(row["images"]) == ["https://cmsimg.cbg.cn/1.jpg"]
+    assert row["body"] == "第一段\n第二段, with \"quotes\"" and row["version"] == 1
+    assert str(frame["version"].dtype) == "int64" and str(frame["last_seen"].dtype.tz) == "UTC"
+    assert pd.isna(frame.set_index("id").loc["undated", "published_at"])
+
+
+def test_parquet_is_read_by_duckdb_with_types(dated, tmp_path):
+    import duckdb
+
+    path = tmp_path / "articles.parquet"
+    with open(path, "wb") as out:
+        export(dated, out, "parquet")
+    con = duckdb.connect()
+    types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM '{path}')").fetchall())
+    assert {name: types[name] for name in DUCK_TYPES} == DUCK_TYPES
+    con.execute("SET TimeZone = 'Asia/Shanghai'")
+    rows = con.execute(
+        f"""SELECT id, strftime(published_at, '%Y-%m-%d %H:%M'), json_extract(quality, '$.repairs.to_simplified')::INT
+            FROM '{path}' WHERE published_at >= TIMESTAMPTZ '2020-10-09 00:00:00+08:00' ORDER BY published_at"""
+    ).fetchall()
+    assert rows == [("a9", "2020-10-09 09:00", 9), ("a10", "2020-10-10 09:00", 10), ("nov", "2020-11-01 00:30", None)]
+
+
+def test_parquet_partitioned_by_month(dated, tmp_path):
+    import duckdb
+    import pandas as pd
+
+    folder = tmp_path / "by-month"
+    assert export(dated, folder, "parquet", partition="month") == 12
+    files = sorted(str(path.relative_to(folder)) for path in folder.rglob("*.parquet"))
+    assert files == ["month=2020-10/part-0.parquet", "month=2020-11/part-0.parquet",
+                     "month=undated/part-0.parquet"]
+    frame = pd.read_parquet(folder)
+    assert len(frame) == 12
+    assert frame[frame["id"] == "nov"]["month"].astype(str).tolist() == ["2020-11"], "the local month"
+    counts = duckdb.connect().execute(
+        f"""SELECT month, count(*) FROM read_parquet('{folder}/**/*.parquet', hive_partitioning = true)
+            GROUP BY month ORDER BY month"""
+    ).fetchall()
+    assert counts == [("2020-10", 10), ("2020-11", 1), ("undated", 1)]
+    with pytest.raises(ValueError, match="partition"):
+        export(dated, folder, "jsonl", partition="month")
+
+
+def test_parquet_export_command(dated, tmp_path):
+    import pandas as pd
+    from click.testing import CliRunner
+
+    from newsarchive.cli import cli
+
+    db = str(dated.path)
+    dated.close()
+    path = tmp_path / "out.parquet"
+    result = CliRunner().invoke(cli, ["export", "--db", db, "--format", "parquet", "--since", "2020-10-05",
+                                      "--fields", "id,published_at,title", "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    assert pd.read_parquet(path)["id"].tolist() == ["a5", "a6", "a7", "a8", "a9", "a10", "nov"]
+    folder = tmp_path / "months"
+    result = CliRunner().invoke(cli, ["export", "--db", db, "--format", "parquet", "--partition", "month",
+                                      "-o", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert len(pd.read_parquet(folder)) == 12
+    for bad in (["--partition", "month", "-o", str(folder)], ["--format", "parquet", "--partition", "month"],
+                ["--format", "parquet", "--partition", "year", "-o", str(folder)]):
+        assert CliRunner().invoke(cli, ["export", "--db", db, *bad]).exit_code == 2, bad

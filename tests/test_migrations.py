@@ -44,7 +44,8 @@ def test_old_archive_is_upgraded_in_place(tmp_path):
     with Archive(path) as arc:
         assert arc.upgraded == ["m002_versions", "m003_raw_capture", "m004_search", "m005_indexes",
                                 "m006_failure_lookup", "m007_run_alerts", "m008_updated_at",
-                                "m009_walks", "m010_run_owner", "m011_article_aliases"]
+                                "m009_walks", "m010_run_owner", "m011_article_aliases",
+                                "m012_search_without_functions"]
         row = arc.get_article("n1")
         assert row["title"] == OLD_ROWS[0][2] and row["body"] == OLD_ROWS[0][3]
         assert row["version"] == 1 and row["fetched_at"] == "2020-10-24T00:00:00+00:00"

@@ -1,6 +1,6 @@
 """The output side shared by every command that prints rows: one ``--format`` option, one writer.
 
-The formats are those of ``archive.rows`` (table, json, jsonl, csv), as in sqlite-utils, where every command that
+The formats are those of ``archive.rows`` (table, json, jsonl, csv, parquet), as in sqlite-utils, where every command that
 prints rows offers the same choices.
 """
 
@@ -29,6 +29,8 @@ def format_option(default: str = "table", choices: Sequence[str] = FORMATS):
 
 def emit(rows: Iterable[dict], fmt: str, columns: Sequence[str] | None = None) -> int:
     """Write rows to stdout in the chosen format; returns how many."""
+    if fmt == "parquet" and sys.stdout.isatty():
+        raise click.UsageError("parquet is binary: redirect the output to a file (> rows.parquet)")
     return write_rows(rows, sys.stdout, fmt, columns)
 
 

@@ -21,8 +21,8 @@ def stats(since, until, only, fmt, db):
     """Articles per section, day and source; latest runs; failures by reason; repaired records by repair kind."""
     import json
 
-    if fmt == "csv" and not only:
-        raise click.UsageError("csv holds one table: add --only NAME")
+    if fmt in ("csv", "parquet") and not only:
+        raise click.UsageError(f"{fmt} holds one table: add --only NAME")
     with open_archive(db) as archive:
         tables = overview(archive, since, until)
     if only:
