@@ -64,8 +64,24 @@ class DocScore:
     seconds: float = 0.0
 
 
+class RunTotals:
+    """What every report over timed documents (``docs``, each with ``error`` and ``seconds``) counts alike."""
+
+    docs: list
+
+    @property
+    def errors(self) -> int:
+        return sum(d.error is not None for d in self.docs)
+
+    @property
+    def docs_per_second(self) -> float:
+        """Documents per second of extraction time alone (scoring is not the extractor's cost)."""
+        spent = sum(d.seconds for d in self.docs)
+        return len(self.docs) / spent if spent > 0 else 0.0
+
+
 @dataclass
-class Report:
+class Report(RunTotals):
     """Per-document averages over a directory, and the documents themselves for drill-down."""
 
     extractor: str
@@ -97,16 +113,6 @@ class Report:
     @property
     def empty(self) -> int:
         return sum(d.empty for d in self.docs)
-
-    @property
-    def errors(self) -> int:
-        return sum(d.error is not None for d in self.docs)
-
-    @property
-    def docs_per_second(self) -> float:
-        """Documents per second of extraction time alone (scoring is not the extractor's cost)."""
-        spent = sum(d.seconds for d in self.docs)
-        return len(self.docs) / spent if spent > 0 else 0.0
 
     def worst(self, n: int) -> list[DocScore]:
         return sorted(self.docs, key=lambda d: d.f1)[:n]

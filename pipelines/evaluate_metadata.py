@@ -20,6 +20,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipelines.evaluate import RunTotals
+
 MetadataExtractor = Callable[[bytes], dict]
 FIELDS = ("published_at", "updated_at", "authors", "editor", "source")
 _SPACE = re.compile(r"\s+")
@@ -86,7 +88,7 @@ def score_fields(got: dict, want: dict) -> dict[str, FieldScore]:
 
 
 @dataclass
-class MetadataReport:
+class MetadataReport(RunTotals):
     extractor: str
     docs: list[MetadataDoc]
     fields: tuple[str, ...] = FIELDS
@@ -104,15 +106,6 @@ class MetadataReport:
     def accuracy(self, name: str) -> float:
         n = self.labelled(name)
         return self.right(name) / n if n else 0.0
-
-    @property
-    def errors(self) -> int:
-        return sum(d.error is not None for d in self.docs)
-
-    @property
-    def docs_per_second(self) -> float:
-        spent = sum(d.seconds for d in self.docs)
-        return len(self.docs) / spent if spent > 0 else 0.0
 
     def misses(self, name: str) -> list[MetadataDoc]:
         return [d for d in self.docs if name in d.fields and d.fields[name].labelled and not d.fields[name].right]
