@@ -24,9 +24,11 @@ MAX_ELEMENTS = 200_000
 MAX_DEPTH = 1_000
 """Pages nest 20–40 levels; libxml2 itself stops at 256 unless told otherwise (we tell it, see extract.dom)."""
 
-_TAG = re.compile(r"""<(/?)([A-Za-z][^\s/>]*+)((?:[^>"']++|"[^"]*+"|'[^']*+')*+)""")
-"""A start or end tag: its name, then its attributes up to the ``>`` (quoted values skipped whole, possessively, so
-an unterminated quote cannot make the scan backtrack)."""
+_TAG = re.compile(r"""<(/?)([A-Za-z][^\s/>]*+)((?:[^>"'=]++|=\s*+"[^"]*+"|=\s*+'[^']*+'|[="'])*+)""")
+"""A start or end tag: its name, then its attributes up to the ``>``. A quote opens a value only right after ``=``,
+as in the HTML tokenizer; elsewhere it is a character of a name (real pages have ``type="text=""``, whose last
+quote would otherwise pair with one a page further on and make the rest of the page one tag). Quoted values are
+skipped whole, possessively, so an unterminated quote cannot make the scan backtrack."""
 _ATTRIBUTE = re.compile(r"""[^\s"'=/>]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s"'>]*+))?""")
 _OPEN = re.compile(r"<(?:!--|[A-Za-z/])")
 _RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "plaintext"})

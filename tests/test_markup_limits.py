@@ -37,6 +37,10 @@ WITHIN = {
     "tags inside a comment are text": "<!--" + "<div>" * 50_000 + "-->",
     "an unterminated script": "<script>" + "<div>" * 50_000,
     "void elements add no level": "<div>" + "<br><img src=x><input>" * 10_000 + "</div>",
+    "a stray quote after a value, as on a real Thai page": (
+        '<input name="q" type="text="" placeholder="ค้นหา" id="search" />'
+        + "".join(f'<div class="c{i}" id="d{i}">段落</div>' for i in range(1_200))),
+    "a quote inside an unquoted value": "<a href=x\"y title=z>链接</a>" * 2_000,
 }
 
 

@@ -379,7 +379,9 @@ def test_hostile_text_stays_text(browser, base):
 def test_table_views_show_the_title_first_and_the_search_box_high(browser, base, archive_path):
     browser.get(f"{base}/news/articles")
     headers = [th.get_attribute("data-column") for th in browser.find_elements(By.CSS_SELECTOR, "table th")]
-    assert headers[:2] == ["id", "title"] and len(headers) == 28
+    with sqlite3.connect(archive_path) as db:
+        stored = [row[1] for row in db.execute("PRAGMA table_info(articles)")]
+    assert headers[:2] == ["id", "title"] and sorted(headers) == sorted(stored)
     assert browser.find_element(By.ID, "_search").location["y"] < 400
     bodies = browser.execute_script("return [...document.querySelectorAll('td.col-body')].map(td => td.textContent)")
     assert len(bodies) == 100 and all(len(text.strip()) <= 91 for text in bodies)

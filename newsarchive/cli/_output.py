@@ -12,11 +12,11 @@ from collections.abc import Iterable, Sequence
 import click
 
 from newsarchive.cli._common import db_path
-from archive.rows import FORMATS, write_rows
+from archive.rows import BINARY_FORMATS, FORMATS, write_rows
 from archive.store import Archive
 
 
-def format_option(default: str = "table", choices: Sequence[str] = FORMATS):
+def format_option(default: str = "table", choices: Sequence[str] = FORMATS + BINARY_FORMATS):
     return click.option(
         "--format",
         "fmt",
