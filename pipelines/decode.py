@@ -40,10 +40,19 @@ _LOSS = re.compile("(?:锟斤拷|\ufffd)+")
 # digit), which valid UTF-8 never spells: one encoding inside.
 _FOUR_BYTES = rb"[\x81-\xfe][\x30-\x39][\x81-\xfe][\x30-\x39]"
 _HIGH_RUN = re.compile(rb"(?:" + _FOUR_BYTES + rb"|[\x80-\xff])(?:" + _FOUR_BYTES + rb"|[\x40-\xff])*")
-# A word of letters outside Latin-1 and CJK (Greek, Cyrillic, Armenian, Hebrew, Arabic...): two or more of them.
-_ALPHABET_WORD = re.compile("[\u0370-\u058f\u05d0-\u05ea\u0620-\u064a]{2,}")
+# A word of letters outside Latin-1 and CJK (Greek, Cyrillic, Armenian, Hebrew, Arabic and Persian...): two or more.
+_ALPHABET_WORD = re.compile("[\u0370-\u058f\u05d0-\u05ea\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff]{2,}")
+# A Latin word with accented letters (Français, Türkçe, Polski's ł): ASCII letters and Latin-1/Extended-A letters.
+_LATIN_WORD = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u017f]+")
+# Two-byte UTF-8 letters that Chinese web text does not use: Latin Extended-B but the pinyin vowels (ǎ ǐ ǒ ǔ ǖ ǘ ǚ
+# ǜ), IPA but pinyin's ɑ and ɡ, archaic Greek, the Cyrillic supplement, combining marks. A lone one read as UTF-8
+# where GBK reads a hanzi is the GBK character (`图` is CD BC, also the UTF-8 of `ͼ`; `票` of `Ʊ`).
+_EXOTIC_LETTER = re.compile(
+    "[\u0180-\u01cc\u01dd-\u0250\u0252-\u0260\u0262-\u02af\u0300-\u0385\u03cf-\u03ff\u0460-\u052f]"
+)
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
+_CONTEXT = 16  # characters of markup before an ambiguous run that make it "the same" run in a template
 _CLEAR = 2  # implausibility units by which one reading of a run must beat the other to decide it alone
 _SNIFF = 1024  # bytes scanned for a declaration, as browsers do
 _SAMPLE = 16 * 1024  # bytes enough to choose an encoding; the chosen one then decodes everything
@@ -300,7 +309,9 @@ def _decode_runs(data: bytes) -> tuple[str, int] | None:
     language menu) is UTF-8 when its GBK reading holds a rare hanzi: the Chinese model prices Greek and Cyrillic
     as mojibake symbols and would prefer the hanzi, but GBK that spells UTF-8 letters of one alphabet and is all
     common hanzi is as likely as the word (Cyrillic's D0/D1 lead bytes begin common GBK rows), so that stays to the
-    model.
+    model. Accented letters inside a Latin word are UTF-8 (`_inside_latin_word`), and a two-byte letter that Chinese
+    pages never write costs its UTF-8 reading more (`_EXOTIC_LETTER`). Undecided runs repeated after the same markup
+    vote (`_by_template`).
     """
     gaps, runs, choices, position = [], [], [], 0
     for match in _HIGH_RUN.finditer(data):
@@ -312,21 +323,50 @@ def _decode_runs(data: bytes) -> tuple[str, int] | None:
         if gbk is None or utf8 is None:
             choices.append("u" if gbk is None else "g")
         elif (_ALPHABET_WORD.fullmatch(utf8) and len({_script(c) for c in utf8}) == 1
-              and common_share(gbk)[0] < 1.0):
+              and common_share(gbk)[0] < 1.0) or _inside_latin_word(gaps[-1], utf8):
             choices.append("u")
         else:
-            difference = implausibility(gbk) - implausibility(utf8)
+            exotic = 2 * len(_EXOTIC_LETTER.findall(utf8))
+            difference = implausibility(gbk) - implausibility(utf8) - exotic
             choices.append("u" if difference >= _CLEAR else "g" if difference <= -_CLEAR else "?")
         runs.append((utf8, gbk))
         position = match.end()
     if "u" not in choices or "g" not in choices:
         return None
-    final = _fill(choices)
+    final = _by_template(_fill(choices), choices, gaps, runs)
     pieces = []
     for gap, (utf8, gbk), choice in zip(gaps, runs, final):
         pieces += [gap, utf8 if choice == "u" else gbk]
     pieces.append(data[position:].decode("ascii"))
     return "".join(pieces), 1 + sum(a != b for a, b in zip(final, final[1:]))
+
+
+def _inside_latin_word(before: str, utf8: str) -> bool:
+    """Whether the UTF-8 reading of a run is the inside of a Latin word: an ASCII letter before it, accented letters
+    and ASCII letters after (`Fran|çais`, `T|ürkçe`; ASCII letters after a high byte belong to the run). GBK would
+    glue a hanzi between Latin letters there (`Fran莽ais`), which Chinese text does not do, and the accented letters'
+    lead bytes (C3-C5) are common GBK rows, so the Chinese model alone cannot tell."""
+    return (before[-1:].isascii() and before[-1:].isalpha() and utf8[-1].isascii() and utf8[-1].isalpha()
+            and bool(_LATIN_WORD.fullmatch(utf8)))
+
+
+def _by_template(final: list[str], choices: list[str], gaps: list[str], runs: list[tuple]) -> list[str]:
+    """Ambiguous runs that repeat with the same markup before them (`<li>·` down a list) take the choice most of
+    them were given: a template repeats in one encoding, while filling from the run before goes wrong for the
+    first item after a block in the other one."""
+    keys = [(_last_tag(gaps[index]), runs[index]) if choice == "?" else None for index, choice in enumerate(choices)]
+    votes: dict[tuple, list[str]] = {}
+    for key, pick in zip(keys, final):
+        if key is not None:
+            votes.setdefault(key, []).append(pick)
+    decided = {key: max(sorted(set(picks)), key=picks.count) for key, picks in votes.items() if len(picks) > 2}
+    return [decided.get(key, pick) if key is not None else pick for key, pick in zip(keys, final)]
+
+
+def _last_tag(gap: str) -> str:
+    """The markup just before a run: its last tag and what follows it, or the gap's last characters."""
+    start = gap.rfind("<")
+    return gap[start:][:_CONTEXT] if start >= 0 else gap[-_CONTEXT:]
 
 
 def _fill(choices: list[str]) -> list[str]:
