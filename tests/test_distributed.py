@@ -218,18 +218,24 @@ def test_writer_records_its_run(fleet):
     assert json.loads(options)["writer"] == fleet["prefix"]
 
 
-def test_a_killed_worker_loses_nothing_for_good(server, replica, local_crawl, prefix, tmp_path):
-    db = tmp_path / "news.db"
-    writer = start_writer(prefix, db, tmp_path / "writer.log")
+def kill_one_of_three_workers(server, replica, prefix, db, tmp_path, beside_archive: bool = False) -> None:
+    """Three slow workers start; one is killed with SIGKILL once it is in the fleet and 15 articles are stored; the
+    other two are waited for."""
     slow = {"DOWNLOAD_DELAY": 0.1, "CONCURRENT_REQUESTS_PER_DOMAIN": 2}
     logs = [tmp_path / f"first{i}.log" for i in range(3)]
-    workers = [start_worker(replica, prefix, log, slow) for log in logs]
+    workers = [start_worker(replica, prefix, log, slow, db=db if beside_archive else None) for log in logs]
     victim, registry = f":{workers[0].pid}:", fleet_keys("cbg", prefix).workers
     in_fleet = lambda: any(victim in w.decode() for w in server.zrange(registry, 0, -1))  # noqa: E731
     wait_for(lambda: in_fleet() and stored(db) >= 15)
     workers[0].send_signal(signal.SIGKILL)
     assert workers[0].wait(timeout=10) == -signal.SIGKILL
     wait_workers(workers[1:], logs[1:])
+
+
+def test_a_killed_worker_loses_nothing_for_good(server, replica, local_crawl, prefix, tmp_path):
+    db = tmp_path / "news.db"
+    writer = start_writer(prefix, db, tmp_path / "writer.log")
+    kill_one_of_three_workers(server, replica, prefix, db, tmp_path)
     assert stored(db) < 80  # the requests the victim held are gone from this run
 
     logs = [tmp_path / f"next{i}.log" for i in range(2)]
@@ -253,15 +259,7 @@ def test_a_walk_cut_by_a_dead_worker_is_completed_by_the_next_run(server, replic
     db = tmp_path / "news.db"
     writer = start_writer(prefix, db, tmp_path / "writer.log")
     wait_for(db.exists)
-    slow = {"DOWNLOAD_DELAY": 0.1, "CONCURRENT_REQUESTS_PER_DOMAIN": 2}
-    logs = [tmp_path / f"first{i}.log" for i in range(3)]
-    workers = [start_worker(replica, prefix, log, slow, db=db) for log in logs]
-    victim, registry = f":{workers[0].pid}:", fleet_keys("cbg", prefix).workers
-    in_fleet = lambda: any(victim in w.decode() for w in server.zrange(registry, 0, -1))  # noqa: E731
-    wait_for(lambda: in_fleet() and stored(db) >= 15)
-    workers[0].send_signal(signal.SIGKILL)
-    assert workers[0].wait(timeout=10) == -signal.SIGKILL
-    wait_workers(workers[1:], logs[1:])
+    kill_one_of_three_workers(server, replica, prefix, db, tmp_path, beside_archive=True)
     wait_for(lambda: drained(server, prefix))
     assert stored(db) < 80
     assert walks(db) == [("fleet", 0, 0, "1 worker(s) died")]
