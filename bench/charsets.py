@@ -3,13 +3,18 @@
 A file counts as right when the decoder's text equals the bytes decoded with the codec they were written in (a
 different but equivalent codec, such as windows-1252 for ISO-8859-1 text, counts as right). Cases: the texts of
 tests/cases/decode/texts.json in every codec detection is expected to find, without a label
-(`tests.codec_cases`), and the 18 files of ../shared/devdata/charsets-world when that folder is there. Run:
-`python -m bench charsets`.
+(`tests.codec_cases`), the 18 files of ../shared/devdata/charsets-world when that folder is there, and chardet's own
+test files (fetched from PyPI once, see `chardet_cases`). Run: `python -m bench charsets`.
 """
 
 from __future__ import annotations
 
+import codecs
+import os
 import statistics
+import subprocess
+import sys
+import tarfile
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -43,8 +48,60 @@ def world_cases(folder: Path = WORLD) -> list[tuple[str, str, bytes, str]]:
     return found
 
 
-def _score(rows: list[tuple[str, bytes, str]]) -> list[str]:
-    """rows: (family, bytes, expected text) -> one line per family with both decoders' shares and median times."""
+CHARDET = "chardet==5.2.0"
+"""Whose test files (``tests/<encoding>/``: 424 real files in 50 encodings and languages) are scored too. chardet is
+LGPL, so they are not in this repository: the bench fetches its sdist from PyPI once into ``CACHE``."""
+CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsarchive" / "chardet"
+_CHARDET_CODECS = {"macroman": "mac_roman", "maccyrillic": "mac_cyrillic", "tis-620": "cp874", "iso-8859-1": "cp1252",
+                   "euc-tw": None}
+_WHATWG_SUPERSET = {"gb2312": "gb18030", "shift_jis": "cp932"}
+"""Folders whose files a browser reads with a superset codec: both readings count as right."""
+
+
+def chardet_cases(cache: Path = CACHE) -> list[tuple[str, bytes, tuple[str, ...]]] | str:
+    """(encoding folder, bytes, accepted texts) for chardet's test files, or why they are not available."""
+    folder = cache / CHARDET.replace("==", "-") / "tests"
+    if not folder.is_dir():
+        cache.mkdir(parents=True, exist_ok=True)
+        fetched = subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-binary", ":all:",
+                                  "--no-deps", CHARDET, "-d", str(cache)], capture_output=True, text=True)
+        archives = sorted(cache.glob("chardet-*.tar.gz"))
+        if fetched.returncode or not archives:
+            return f"chardet's test files could not be fetched: {fetched.stderr.strip()[-200:]}"
+        with tarfile.open(archives[-1]) as archive:
+            archive.extractall(cache, filter="data")
+    found = []
+    for encoding in sorted(path for path in folder.iterdir() if path.is_dir()):
+        name = encoding.name.lower()
+        codec = _CHARDET_CODECS.get(name, _codec_prefix(name))
+        if codec is None:
+            continue
+        for path in sorted(encoding.iterdir()):
+            data = path.read_bytes()
+            try:
+                accepted = {data.decode(codec).removeprefix("\ufeff")}
+            except (UnicodeDecodeError, LookupError):
+                continue
+            if name in _WHATWG_SUPERSET:
+                accepted.add(data.decode(_WHATWG_SUPERSET[name]))
+            found.append((encoding.name, data, tuple(text.replace("\r\n", "\n") for text in accepted)))
+    return found
+
+
+def _codec_prefix(name: str) -> str | None:
+    """The codec a folder such as ``windows-1250-hungarian`` names: its longest prefix Python knows."""
+    parts = name.split("-")
+    for size in range(len(parts), 0, -1):
+        try:
+            return codecs.lookup("-".join(parts[:size])).name
+        except LookupError:
+            continue
+    return None
+
+
+def _score(rows: list[tuple[str, bytes, str | tuple[str, ...]]]) -> list[str]:
+    """rows: (family, bytes, expected text or texts) -> one line per family with both decoders' shares and median
+    times."""
     right = defaultdict(lambda: [0, 0, 0])
     times = defaultdict(lambda: ([], []))
     for family, data, expected in rows:
@@ -52,16 +109,19 @@ def _score(rows: list[tuple[str, bytes, str]]) -> list[str]:
             start = time.perf_counter()
             text = function(data)
             times[family][index].append(time.perf_counter() - start)
-            right[family][index] += text is not None and text.removeprefix("\ufeff") == expected
+            accepted = (expected,) if isinstance(expected, str) else expected
+            right[family][index] += text is not None and text.removeprefix("\ufeff").replace("\r\n", "\n") in {
+                value.replace("\r\n", "\n") for value in accepted}
         right[family][2] += 1
-    lines = [f"  {'family':10s} {'files':>5s} {'ours':>7s} {'charset-normalizer':>19s} {'ours ms':>8s} {'c-n ms':>7s}"]
+    width = max(10, *map(len, right))
+    lines = [f"  {'family':{width}s} {'files':>5s} {'ours':>7s} {'charset-normalizer':>19s} {'ours ms':>8s} {'c-n ms':>7s}"]
     totals = [0, 0, 0]
     for family in sorted(right):
         ours, theirs, count = right[family]
         totals = [totals[0] + ours, totals[1] + theirs, totals[2] + count]
         ms = [statistics.median(values) * 1000 for values in times[family]]
-        lines.append(f"  {family:10s} {count:5d} {ours / count:7.1%} {theirs / count:19.1%} {ms[0]:8.2f} {ms[1]:7.2f}")
-    lines.append(f"  {'all':10s} {totals[2]:5d} {totals[0] / totals[2]:7.1%} {totals[1] / totals[2]:19.1%}")
+        lines.append(f"  {family:{width}s} {count:5d} {ours / count:7.1%} {theirs / count:19.1%} {ms[0]:8.2f} {ms[1]:7.2f}")
+    lines.append(f"  {'all':{width}s} {totals[2]:5d} {totals[0] / totals[2]:7.1%} {totals[1] / totals[2]:19.1%}")
     return lines
 
 
@@ -77,6 +137,13 @@ def run() -> list[str]:
                          for name, _codec, data, text in world])
     else:
         lines.append("  charsets-world: skipped, ../shared/devdata/charsets-world is absent")
+    chardet = chardet_cases()
+    if isinstance(chardet, str):
+        lines.append(f"  chardet's test files: skipped, {chardet}")
+    else:
+        lines.append(f"  chardet's test files ({CHARDET}): {len(chardet)} files; GB2312 and Shift_JIS files also count "
+                     "as right in the browsers' superset (gb18030, windows-31j)")
+        lines += _score(chardet)
     return lines
 
 
