@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from pipelines import iso2022, language
-from pipelines.encodings import codec_for_label, decode_lenient, decode_strict, lookup, whatwg_name
+from pipelines.encodings import codec_for_label, decode_head, decode_lenient, decode_strict, lookup, whatwg_name
 from pipelines.plausibility import (
     ENOUGH_HANZI,
     PLAUSIBLE_SHARE,
@@ -275,7 +275,7 @@ def _detect(data: bytes, declared: str | None, rejected: str | None) -> Decoded:
     else:
         for codec in (*language.JAPANESE[:2], *language.KOREAN[:2]):
             # charset-normalizer finds Japanese mixed with Latin words messy (0.4); kana or Korean order decide
-            reading = decode_strict(sample, codec)
+            reading = decode_strict(sample, codec) or decode_head(data, codec, _SAMPLE)
             if reading is not None and language.plausible_east_asian(reading):
                 text = decode_lenient(data, codec)
                 return Decoded(text, codec, "detected", declared, rejected, 0.9, count_losses(text))

@@ -114,6 +114,16 @@ def decode_strict(data: bytes, codec: str) -> str | None:
         return None
 
 
+def decode_head(data: bytes, codec: str, size: int) -> str | None:
+    """The first `size` bytes of `data` decoded strictly by `codec`, a character cut at the end forgiven; None when
+    they are not valid in it. For judging a long document by its head in codecs whose trail bytes can be ASCII
+    (Johab's run from 0x31), where a sample made of its non-ASCII runs would cut characters in two."""
+    try:
+        return codecs.getincrementaldecoder(codec)("strict").decode(data[:size], final=False)
+    except (UnicodeDecodeError, LookupError, ValueError, AttributeError):
+        return None
+
+
 def decode_lenient(data: bytes, codec: str) -> str:
     """`data` decoded by `codec`, each invalid sequence as U+FFFD."""
     try:

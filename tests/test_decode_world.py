@@ -203,3 +203,13 @@ def test_oddities_count_what_no_writer_puts_in_a_word(text, count):
 
 def test_latin_code_pages_are_detectable():
     assert set(_LATIN_DETECTABLE) <= set(DETECTABLE)
+
+
+def test_a_long_johab_document_is_judged_by_its_head():
+    """Johab's trail bytes start at 0x31 (`／` is D9 3F), so the sample of non-ASCII runs cuts such characters in
+    two; a long document (past the 16 KB sample) is still read as Korean, not as Chinese."""
+    [korean] = [item["text"] for item in texts() if item["language"] == "Korean"][:1]
+    text = "일반용／등록판\n" + "\n".join([korean] * (20_000 // len(korean.encode("johab")) + 2))
+    assert len(text.encode("johab")) > 16 * 1024
+    decoded = decode(text.encode("johab"))
+    assert decoded.text == text and decoded.encoding == "johab"
