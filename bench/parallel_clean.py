@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.request import urlopen
 
 from archive.warc import WarcWriter
-from newsarchive.cli.importer import import_
+from newsarchive.cli.import_ import import_
 from newsarchive.cli.reprocess import reprocess
 from replica.server import serve
 
