@@ -49,7 +49,7 @@ def _spots(simplified: bool) -> tuple[list[tuple[str, str]], list[tuple[str, str
         (marks, f"(?=[{marks}])(?:{twice})"),
         (_ALWAYS, f"(?<=[{_ALWAYS}])"),  # line_breaks, nbsp, zero_width
         ("&", "(?<=&)(?i:(?:amp;)?nbsp)"),  # nbsp: the entity left as text
-        (re.escape(PHANTOM_MARKS), rf"(?<=[{re.escape(PHANTOM_MARKS)}]){SYLLABLE}\s?\)"),  # phantom_bytes
+        (re.escape(PHANTOM_MARKS), rf"(?:(?<=[{re.escape(PHANTOM_MARKS)}])|(?<=\ufffd\()){SYLLABLE}\s?\)"),  # phantom_bytes
     ]
     if simplified:  # to_simplified, of a character by itself
         traditional = _char_class(convertible())

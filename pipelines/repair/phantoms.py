@@ -31,17 +31,20 @@ from pipelines.repair.readings import HAN, SYLLABLE, is_reading, to_simplified
 from pipelines.repair.pinyin import ANNOTATION, strip_annotations
 from pipelines.repair.words import word_logprob
 
-PHANTOM_MARKS = "?*"
-"""What a mirror's decoder wrote for the invalid pair `x(`: `?`, or `*` on some mirrors."""
-SITE = re.compile(rf"[?*]({SYLLABLE})\s?\)")
-"""A phantom: the `?` (or `*`) that ate a lead byte and its `(`, then the syllable (a space may follow it) and the
-closing parenthesis."""
+PHANTOM_MARKS = "?*\ufffd"
+"""What a mirror's decoder wrote for the invalid pair `x(`: `?`, or `*` on some mirrors, or U+FFFD where the copy
+was read by a decoder that follows the WHATWG standard (or Python's `errors="replace"`), which keeps the `(` as the
+ASCII byte it is: `我們�(nèi)杂性S多`."""
+_MARK = "(?:[?*]|\ufffd\(?)"
+SITE = re.compile(rf"{_MARK}({SYLLABLE})\s?\)")
+"""A phantom: the `?` (or `*`, or `�` and the `(` it left) that ate a lead byte, then the syllable (a space may
+follow it) and the closing parenthesis."""
 
 _STRAY_LETTER = re.compile(rf"(?<=[{HAN}])[@-~](?=[{HAN}])")
 _ORDINARY = "\x00-\x7f\u3000-\u303f\uff01-\uff5e\u2018-\u201d\u2026\u2014\u00b7"  # ASCII, CJK punctuation
 _STRAY_SYMBOL = re.compile(rf"(?<=[{HAN}])[^{HAN}{_ORDINARY}](?=[{HAN}])")
 _PLAIN_HAN = re.compile(rf"[{HAN}](?!\()")
-_TOKEN = re.compile(rf"[?*](?P<site>{SYLLABLE})\s?\)|(?<=[{HAN}])\((?P<note>{SYLLABLE})\)")
+_TOKEN = re.compile(rf"{_MARK}(?P<site>{SYLLABLE})\s?\)|(?<=[{HAN}])\((?P<note>{SYLLABLE})\)")
 """A phantom site, or an annotation in step, which is transparent to the bytes (`米(mǐ)?zhù)`: the mirror replaced
 住 = `D7 A1` across 米|。 before it annotated 米 = `C3 D7`, so the byte before the phantom sits before the note)."""
 
@@ -82,7 +85,7 @@ def fix_phantoms(text: str) -> tuple[str, int]:
 
 
 def has_phantoms(text: str) -> bool:
-    return ("?" in text or "*" in text) and SITE.search(text) is not None
+    return any(mark in text for mark in PHANTOM_MARKS) and SITE.search(text) is not None
 
 
 def recover_phantoms(text: str) -> PhantomResult:
