@@ -145,7 +145,8 @@ def _surely_within(html: str) -> bool:
       characters holds at most ``(n + 1) // 2``; the few longer texts (an inline SVG path, a data URL) are counted;
     - depth: every start tag that is not void or optional-end adds a level (also the raw-text ones and the
       ``<x/>`` the exact scan lets go), every such end tag takes one, never below zero; the deepest level of that
-      walk is its running sum less the running minimum of that sum.
+      walk is its running sum less the running minimum of that sum (no deeper than the count of start tags,
+      which settles it for most pages).
     """
     if html.count("<") > FAST_PATH_MAX_TAGS:
         return False
@@ -162,6 +163,8 @@ def _surely_within(html: str) -> bool:
         return False
     if (sum(lengths) + len(lengths)) // 2 > MAX_ATTRIBUTES:
         return False
+    if slashes.count("") <= MAX_DEPTH:  # fewer start tags (and comments) than levels allowed
+        return True
     steps = map(_NO_STEP.get, map(str.lower, names), map(_STEP.__getitem__, slashes))
     levels = list(accumulate(steps, initial=0))
     return max(map(sub, levels, accumulate(levels, min))) <= MAX_DEPTH
