@@ -146,10 +146,12 @@ class _Stats:
     """Per-element text measures, aggregated bottom-up in one pass so no subtree is read twice.
 
     ``own`` is an element's own text (its .text and its children's tails); ``inline`` adds the text of inline
-    children, i.e. the prose a block element shows itself; ``total`` covers the whole subtree.
+    children, i.e. the prose a block element shows itself; ``total`` covers the whole subtree. ``order`` holds the
+    elements in document order and ``last`` the index there of each one's last descendant (itself when it has
+    none), so that a pass can skip a subtree without walking the tree.
     """
 
-    __slots__ = ("total", "punct", "links", "inline", "inline_punct", "offset")
+    __slots__ = ("total", "punct", "links", "inline", "inline_punct", "offset", "order", "last")
 
     def __init__(self, root, r: Rules):
         self.total: dict = {}
@@ -163,16 +165,23 @@ class _Stats:
         total_of, punct_of, links_of = self.total, self.punct, self.links
         inline_of, inline_punct_of = self.inline, self.inline_punct
         child_total_of = total_of.get
-        for element in reversed(list(root.iter(etree.Element))):  # children before their parents
+        self.order = order = list(root.iter(etree.Element))
+        self.last = last_of = {}
+        for index in range(len(order) - 1, -1, -1):  # children before their parents
+            element = order[index]
             text = element.text
             pieces = [text] if text else []
             total = pun = links = inline = inline_pun = 0
+            last_child = None
             for child in element:
                 tail = child.tail
                 if tail:
                     pieces.append(tail)
                 child_total = child_total_of(child)
-                if not child_total:  # no text (so no marks, no links), or a comment (in a caller's tree)
+                if child_total is None:  # a comment or processing instruction (in a caller's tree)
+                    continue
+                last_child = child
+                if not child_total:  # no text, so no marks and no links
                     continue
                 child_punct = punct_of[child]
                 total += child_total
@@ -190,6 +199,7 @@ class _Stats:
                     length = len("".join(own.split()))
                     total, pun, inline, inline_pun = (total + length, pun + marks, inline + length,
                                                       inline_pun + marks)
+            last_of[element] = index if last_child is None else last_of[last_child]
             total_of[element] = total
             punct_of[element] = pun
             links_of[element] = total if total and element.tag == "a" else links
@@ -298,11 +308,10 @@ def _clean(body, stats: _Stats, r: Rules, removed: _Removed) -> list:
     page_punct = stats.punct.get(body, 0)
     protect = max(5, page_punct * r.protect_share)
     doomed, headings, titled = [], [], []
-    stack = list(reversed(body))
-    while stack:
-        element = stack.pop()
-        if not isinstance(element.tag, str):
-            continue
+    order, last = stats.order, stats.last  # body first, then its descendants in document order
+    index, end = 1, len(order)
+    while index < end:
+        element = order[index]
         lower, tokens = class_tokens(element)
         kind, text = _doomed_kind(element, lower, tokens, stats, r, protect)
         if kind is None and tokens and says_title(tokens):
@@ -314,8 +323,9 @@ def _clean(body, stats: _Stats, r: Rules, removed: _Removed) -> list:
             doomed.append(element)
             if kind == "related":
                 doomed.extend(_following_link_lists(element, stats, removed))
+            index = last[element] + 1  # past its subtree
             continue
-        stack.extend(reversed(element))
+        index += 1
     if headings:
         doomed.extend(_comment_items(headings, doomed, removed))
     for element in doomed:
