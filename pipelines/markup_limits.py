@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from itertools import accumulate
-from operator import sub
+from operator import itemgetter, sub
 
 MAX_ATTRIBUTES_PER_ELEMENT = 1_000
 """The quadratic case. Real pages stay under 50; 1,000 on each of 200 elements still parses in half a second."""
@@ -131,6 +131,7 @@ _TOKEN = re.compile(
 where the exact scan reads the same thing. Every repetition is possessive and a comment or raw text that never ends
 runs to the end of the page, so the pass stays linear whatever the page holds. Groups: the end tag's ``/``, the
 raw-text mark, the name, the attribute text."""
+_SLASH, _NAME, _TEXT = itemgetter(0), itemgetter(2), itemgetter(3)
 _NO_STEP = dict.fromkeys([*_NO_LEVEL, ""], 0)  # "": a comment
 _STEP = {"": 1, "/": -1}
 
@@ -145,26 +146,26 @@ def _surely_within(html: str) -> bool:
       characters holds at most ``(n + 1) // 2``; the few longer texts (an inline SVG path, a data URL) are counted;
     - depth: every start tag that is not void or optional-end adds a level (also the raw-text ones and the
       ``<x/>`` the exact scan lets go), every such end tag takes one, never below zero; the deepest level of that
-      walk is its running sum less the running minimum of that sum (no deeper than the count of start tags,
-      which settles it for most pages).
+      walk is its running sum less the running minimum of that sum (no deeper than the count of ``<`` that
+      opens no end tag, which settles it for most pages).
     """
-    if html.count("<") > FAST_PATH_MAX_TAGS:
+    opening = html.count("<")
+    if opening > FAST_PATH_MAX_TAGS:
         return False
     tokens = _TOKEN.findall(html)
     if not tokens:
         return True
     if len(tokens) > MAX_ELEMENTS:
         return False
-    slashes, _, names, texts = zip(*tokens)
-    lengths = list(map(len, texts))
+    lengths = list(map(len, map(_TEXT, tokens)))
     if max(lengths) >= 2 * MAX_ATTRIBUTES_PER_ELEMENT and any(
             _count_attributes(text, MAX_ATTRIBUTES_PER_ELEMENT) > MAX_ATTRIBUTES_PER_ELEMENT
-            for text in texts if len(text) >= 2 * MAX_ATTRIBUTES_PER_ELEMENT):
+            for text in map(_TEXT, tokens) if len(text) >= 2 * MAX_ATTRIBUTES_PER_ELEMENT):
         return False
     if (sum(lengths) + len(lengths)) // 2 > MAX_ATTRIBUTES:
         return False
-    if slashes.count("") <= MAX_DEPTH:  # fewer start tags (and comments) than levels allowed
+    if opening - html.count("</") <= MAX_DEPTH:  # fewer start tags than levels allowed
         return True
-    steps = map(_NO_STEP.get, map(str.lower, names), map(_STEP.__getitem__, slashes))
+    steps = map(_NO_STEP.get, map(str.lower, map(_NAME, tokens)), map(_STEP.__getitem__, map(_SLASH, tokens)))
     levels = list(accumulate(steps, initial=0))
     return max(map(sub, levels, accumulate(levels, min))) <= MAX_DEPTH
