@@ -10,11 +10,18 @@ comments and the raw text of ``script``/``style``/``textarea``/``title`` as an H
 the way an HTML tree grows: void elements (``br``, ``img``…) and elements whose end tag is optional (``p``, ``li``,
 ``td``…, closed by their next sibling) add no level. It errs on the side of counting more, never less: the limits
 leave room for that.
+
+Most pages are far inside every limit, and proving that needs no Python loop over their tags: one regex pass
+(``_TOKEN``, the same tokenizer with comments and raw text swallowed by linear, possessive patterns) and C-speed
+sums give upper bounds of the counts (``_surely_within``). Only a page whose bounds reach a limit is scanned tag by
+tag (``_exact_problem``), which says precisely which limit it exceeds.
 """
 
 from __future__ import annotations
 
 import re
+from itertools import accumulate
+from operator import itemgetter, sub
 
 MAX_ATTRIBUTES_PER_ELEMENT = 1_000
 """The quadratic case. Real pages stay under 50; 1,000 on each of 200 elements still parses in half a second."""
@@ -40,6 +47,11 @@ _NO_LEVEL = frozenset(
 
 def problem(html: str) -> str | None:
     """Why this markup is refused (a sentence naming the limit), or None when it is within every limit."""
+    return None if _surely_within(html) else _exact_problem(html)
+
+
+def _exact_problem(html: str) -> str | None:
+    """``problem`` by a scan of every tag in Python: exact, and the first limit exceeded is the one named."""
     elements = attributes = depth = deepest = 0
     pos = 0
     while True:
@@ -97,6 +109,63 @@ def _count_attributes(text: str, cap: int) -> int:
 
 
 def _find_end(html: str, name: str, pos: int) -> int:
-    """Where the end tag of a raw-text element starts, any letter case, or -1; without lower-casing the page."""
-    end = re.compile(rf"</{name}", re.I).search(html, pos)
+    """Where the end tag of a raw-text element starts, in any ASCII letter case (as HTML reads tag names: no long s
+    for an s), or -1; without lower-casing the page."""
+    end = re.compile(rf"</{name}", re.I | re.A).search(html, pos)
     return end.start() if end else -1
+
+
+
+FAST_PATH_MAX_TAGS = 50_000
+"""Pages with more ``<`` than this (ten times a long article page) go straight to the exact scan: the fast path
+holds one tuple per tag, and on pages that large the exact scan's cost no longer matters beside lxml's."""
+
+_RAW_NAMES = "|".join(sorted(_RAW_TEXT))
+_TOKEN = re.compile(
+    r"<(?:!--[^-]*+(?:-(?!->)[^-]*+)*+(?:-->)?"  # a comment, to its end or to the end of the page
+    rf"|(?:(/)|(?=(?ai:{_RAW_NAMES})(?![^\s/>]))())?"  # an end tag, or a raw-text start tag (marked by group 2)
+    r"""([A-Za-z][^\s/>]*+)((?:[^>"'=]++|=\s*+"[^"]*+"|=\s*+'[^']*+'|[="'])*+)"""  # name and attributes, as _TAG
+    r"(?(2)[^<]*+(?:<(?!/(?ai:\3))[^<]*+)*+))"  # a raw-text element's text, up to its end tag or the page's
+)
+"""``_exact_problem``'s tokenizer as one pattern, so that a single ``findall`` reads the page: each part matches
+where the exact scan reads the same thing. Every repetition is possessive and a comment or raw text that never ends
+runs to the end of the page, so the pass stays linear whatever the page holds. Groups: the end tag's ``/``, the
+raw-text mark, the name, the attribute text."""
+_SLASH, _NAME, _TEXT = itemgetter(0), itemgetter(2), itemgetter(3)
+_NO_STEP = dict.fromkeys([*_NO_LEVEL, ""], 0)  # "": a comment
+_STEP = {"": 1, "/": -1}
+
+
+def _surely_within(html: str) -> bool:
+    """Whether upper bounds of the exact scan's counts, found without a Python loop over the tags, prove the page
+    within every limit. False means only that the exact scan must decide.
+
+    - elements: at most one per token;
+    - attributes of one tag: each but the last takes two characters of the tag's attribute text at least (a name
+      ends where a character that is no name's follows; a name with ``=`` is two already), so a text of ``n``
+      characters holds at most ``(n + 1) // 2``; the few longer texts (an inline SVG path, a data URL) are counted;
+    - depth: every start tag that is not void or optional-end adds a level (also the raw-text ones and the
+      ``<x/>`` the exact scan lets go), every such end tag takes one, never below zero; the deepest level of that
+      walk is its running sum less the running minimum of that sum (no deeper than the count of ``<`` that
+      opens no end tag, which settles it for most pages).
+    """
+    opening = html.count("<")
+    if opening > FAST_PATH_MAX_TAGS:
+        return False
+    tokens = _TOKEN.findall(html)
+    if not tokens:
+        return True
+    if len(tokens) > MAX_ELEMENTS:
+        return False
+    lengths = list(map(len, map(_TEXT, tokens)))
+    if max(lengths) >= 2 * MAX_ATTRIBUTES_PER_ELEMENT and any(
+            _count_attributes(text, MAX_ATTRIBUTES_PER_ELEMENT) > MAX_ATTRIBUTES_PER_ELEMENT
+            for text in map(_TEXT, tokens) if len(text) >= 2 * MAX_ATTRIBUTES_PER_ELEMENT):
+        return False
+    if (sum(lengths) + len(lengths)) // 2 > MAX_ATTRIBUTES:
+        return False
+    if opening - html.count("</") <= MAX_DEPTH:  # fewer start tags than levels allowed
+        return True
+    steps = map(_NO_STEP.get, map(str.lower, map(_NAME, tokens)), map(_STEP.__getitem__, map(_SLASH, tokens)))
+    levels = list(accumulate(steps, initial=0))
+    return max(map(sub, levels, accumulate(levels, min))) <= MAX_DEPTH

@@ -47,6 +47,40 @@ def test_bytes_and_tree_input_agree_with_str():
     assert lxml.html.tostring(tree) == before, "the caller's tree must not be modified"
 
 
+def test_a_tree_handed_over_gives_the_same_result():
+    from pipelines.extract.dom import parse
+
+    for case in CASES:
+        root, _ = parse(case["input"])
+        if root is not None:
+            assert extract_generic(root, case.get("url"), keep_tree=False) == extract_generic(case["input"], case.get("url"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["label"] for c in CASES])
+def test_text_offsets_from_the_measures_match_a_walk_of_the_cleaned_tree(case):
+    from lxml import etree
+
+    from pipelines.extract import generic
+    from pipelines.extract.dom import parse
+
+    root, _ = parse(case["input"])
+    if root is None:
+        return
+    rules = generic.rules()
+    etree.strip_elements(root, *rules.drop_tags, with_tail=False)
+    body = root.find("body") if root.find("body") is not None else root
+    stats = generic._Stats(body, rules)
+    generic._clean(body, stats, rules, generic._Removed())
+    walked, seen = {}, 0
+    for event, element in etree.iterwalk(body, events=("start", "end")):
+        if event == "start":
+            walked[element] = seen
+        seen += len("".join(((element.text if event == "start" else element.tail) or "").split()))
+    offsets = generic._Offsets(body, stats)
+    for element in reversed(list(root.iter())):  # deepest first, and those outside the body
+        assert offsets.get(element) == walked.get(element)
+
+
 def _nested_divs(megabytes: int) -> str:
     return "<html><body>" + "<div>" * (megabytes * 1_000_000 // 5) + "深处的文字。" + "</div>" * 10
 

@@ -78,3 +78,45 @@ def test_clean_page_records_refused_markup_as_a_failure_before_parsing():
 def test_plain_text_is_not_scanned_as_markup():
     text = "重庆新闻正文，没有标签。" * 50 + " a=1" * 5_000
     assert clean_page(text.encode("utf-8"), input_kind="text").kind != "failed"
+
+
+# The fast path (``_surely_within``) answers for most pages from upper bounds; the exact scan decides the rest.
+# Under small limits, random markup made of the pieces the scan treats specially must get the exact scan's answer.
+PIECES = ["<div>", "</div>", "<DIV class='a b'>", "<p>", "</p>", "<br/>", "<div/>", "<span a b c>", "</span>",
+          "<!--", "-->", "<!-->", "--->", "<script>", "</script>", "</SCRIPT >", "<title x=1>", "</title>",
+          "<style", "</ſtyle>", "<scripts>", '<a href="x>y">', '<a b="', "'", '"', "=", "<a b=c d='e' f>", "</ x>",
+          "<", "</", "<ü>", "text", "字", " ", ">", "<td>", "</td>", "<x/ y>", "</plaintext>", "<xmp>"]
+
+
+def test_the_fast_path_gives_the_exact_scans_answer(monkeypatch):
+    import random
+
+    from pipelines import markup_limits
+
+    monkeypatch.setattr(markup_limits, "MAX_DEPTH", 3)
+    monkeypatch.setattr(markup_limits, "MAX_ELEMENTS", 30)
+    monkeypatch.setattr(markup_limits, "MAX_ATTRIBUTES_PER_ELEMENT", 2)
+    monkeypatch.setattr(markup_limits, "MAX_ATTRIBUTES", 8)
+    rng = random.Random(14)
+    within = 0
+    for _ in range(20_000):
+        html = "".join(rng.choices(PIECES, k=rng.randint(0, 40)))
+        exact = markup_limits._exact_problem(html)
+        assert problem(html) == exact, html
+        if markup_limits._surely_within(html):
+            within += 1
+            assert exact is None, html
+    assert within > 2_000  # the fast path does answer, and not only for the empty page
+
+
+FAST_PATH_HOSTILE = ["<!--", "<script>", "<title a='", '<a b="', "<a b='", "<a =", "<!-- -", "<style x", "</"]
+
+
+@pytest.mark.parametrize("piece", FAST_PATH_HOSTILE)
+def test_the_fast_path_stays_linear_on_what_never_ends(piece):
+    from pipelines.markup_limits import FAST_PATH_MAX_TAGS, _surely_within
+
+    html = (piece + "字" * 20) * FAST_PATH_MAX_TAGS
+    started = time.perf_counter()
+    _surely_within(html)
+    assert time.perf_counter() - started < 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from lxml import etree
 from lxml.etree import XPath
 
 from pipelines.extract.dom import normalize_space, parse, text_of
@@ -18,7 +19,7 @@ from pipelines.extract.generic import extract_generic
 from pipelines.extract.probe import missed_selectors
 from pipelines.extract.profiled import crumbs_of, extract_profiled
 from pipelines.metadata import clean_title
-from pipelines.pagekind import dom_kind
+from pipelines.pagekind import LIST_MAX_TEXT, LOGIN_MAX_TEXT, VIDEO_MAX_TEXT, dom_kind
 
 # Where a page of unknown layout states its section: found by what the text says, since the generic extractor drops
 # the breadcrumb from the body.
@@ -88,6 +89,36 @@ def _breadcrumb(root) -> list[str]:
     return []
 
 
+def _generic(root, html: str | bytes, url: str | None, keep_tree: bool) -> Extracted:
+    """The generic extractor's fields, and what is read from the tree as parsed (``<title>``, the breadcrumb, the
+    meta tags when the extractor failed), read before ``keep_tree=False`` lets the extractor take it apart."""
+    page_title = normalize_space(root.findtext(".//title") or "") or None
+    breadcrumb = _breadcrumb(root) if _may_say_location(html) else []
+    generic = extract_generic(root, url, keep_tree=keep_tree)  # it reads the same meta tags from the tree first
+    if not keep_tree and (generic.reason or "").startswith("error: "):
+        root, _ = parse(html)  # it failed midway through taking the tree apart
+    return Extracted(title=generic.title or None, paragraphs=generic.paragraphs, images=generic.images,
+                     header_text=generic.header_text or None, meta=generic.meta or meta_tags(root),
+                     breadcrumb=breadcrumb,
+                     aside=[text for _, text in generic.removed_lines], extractor="generic", reason=generic.reason,
+                     dropped=Counter(generic.dropped), page_title=page_title)
+
+
+STRUCTURE_MAX_TEXT = max(VIDEO_MAX_TEXT, LOGIN_MAX_TEXT, LIST_MAX_TEXT)
+"""``dom_kind`` reads a page's structure (players, login forms, link lists) only when its text is shorter."""
+
+
+def _structure(html: str | bytes, result: Extracted):
+    """The tree ``dom_kind`` reads after the generic extractor took the parsed one apart: the page parsed again
+    when its text is short enough for ``dom_kind`` to look at it (a video, a login wall, a list: rare among the
+    pages a crawl fetches), else an empty tree it will not read."""
+    if len("".join("".join(result.paragraphs).split())) < STRUCTURE_MAX_TEXT:
+        root, _ = parse(html)
+        if root is not None:
+            return root
+    return etree.Element("html")
+
+
 def extract(html: str | bytes, url: str | None, profile=None) -> Extracted:
     """The raw fields of a page: the profile's templates first, the generic extractor when they do not match."""
     root, reason = parse(html)
@@ -98,15 +129,11 @@ def extract(html: str | bytes, url: str | None, profile=None) -> Extracted:
         meta = meta_tags(root)
         result = Extracted(meta=meta, **found)
         result.title = result.title or _head_title(root, meta, profile)
-    else:  # the generic extractor reads the same meta tags from its copy of the tree
-        generic = extract_generic(root, url)
-        result = Extracted(title=generic.title or None, paragraphs=generic.paragraphs, images=generic.images,
-                           header_text=generic.header_text or None, meta=generic.meta or meta_tags(root),
-                           breadcrumb=_breadcrumb(root) if _may_say_location(html) else [],
-                           aside=[text for _, text in generic.removed_lines],
-                           extractor="generic", reason=generic.reason,
-                           dropped=Counter(generic.dropped))
-    result.page_title = normalize_space(root.findtext(".//title") or "") or None
+        result.page_title = normalize_space(root.findtext(".//title") or "") or None
+    else:  # a profile's page keeps its tree as parsed for missed_selectors
+        result = _generic(root, html, url, keep_tree=profile is not None)
+        if profile is None:  # the generic extractor took the tree apart
+            root = _structure(html, result)
     result.page_kind, kind_reason = dom_kind(root, url, profile, "\n".join(result.paragraphs), result.meta)
     result.reason = kind_reason or result.reason
     if profile is not None and result.page_kind == "article":

@@ -75,23 +75,25 @@ class GenericResult:
     body_css: str = ""
 
 
-def extract_generic(html, url: str | None = None) -> GenericResult:
+def extract_generic(html, url: str | None = None, *, keep_tree: bool = True) -> GenericResult:
     """Extract title, body paragraphs, images, header text and meta tags from a page of unknown layout.
 
-    ``html`` is a str, bytes (UTF-8, else GB18030) or an lxml element/tree (copied, never modified). Never raises:
-    a page it cannot read yields a result with no paragraphs and a ``reason``.
+    ``html`` is a str, bytes (UTF-8, else GB18030) or an lxml element/tree, copied and never modified unless
+    ``keep_tree`` is False: a caller that parsed the page for this call alone spares the copy (a tenth of the
+    extraction) and gets its tree back taken apart. Never raises: a page it cannot read yields a result with no
+    paragraphs and a ``reason``.
     """
     try:
-        return _extract(html, url)
+        return _extract(html, url, keep_tree)
     except Exception as exc:  # noqa: BLE001 - bad documents are data; the reason records what went wrong
         return GenericResult(reason=f"error: {type(exc).__name__}: {exc}")
 
 
-def _extract(html, url: str | None) -> GenericResult:
+def _extract(html, url: str | None, keep_tree: bool = True) -> GenericResult:
     if isinstance(html, etree._ElementTree):
         html = html.getroot()
     if isinstance(html, etree._Element):
-        root, reason = copy.deepcopy(html), None
+        root, reason = (copy.deepcopy(html) if keep_tree else html), None
     else:
         root, reason = parse(html)
     if root is None:
@@ -113,7 +115,7 @@ def _extract(html, url: str | None) -> GenericResult:
     titled = _clean(body, stats, r, removed)
     title, title_element, site_only = find_title(body, page_title, meta, r, sites, url, stats.total, titled)
     if title_element is not None or site_only:  # positions matter only beside a headline element
-        stats.offset = _text_offsets(body)
+        stats.offset = _text_offsets(body, stats)
     best, score = _best_candidate(body, stats, r, title_element)
     result = GenericResult(title=title, meta=meta, removed_lines=removed.lines, dropped=dict(removed.counts),
                            title_css=css_path(title_element), body_css=css_path(best))
@@ -144,10 +146,12 @@ class _Stats:
     """Per-element text measures, aggregated bottom-up in one pass so no subtree is read twice.
 
     ``own`` is an element's own text (its .text and its children's tails); ``inline`` adds the text of inline
-    children, i.e. the prose a block element shows itself; ``total`` covers the whole subtree.
+    children, i.e. the prose a block element shows itself; ``total`` covers the whole subtree. ``order`` holds the
+    elements in document order and ``last`` the index there of each one's last descendant (itself when it has
+    none), so that a pass can skip a subtree without walking the tree.
     """
 
-    __slots__ = ("total", "punct", "links", "inline", "inline_punct", "offset")
+    __slots__ = ("total", "punct", "links", "inline", "inline_punct", "offset", "order", "last")
 
     def __init__(self, root, r: Rules):
         self.total: dict = {}
@@ -160,16 +164,24 @@ class _Stats:
         inline_tags = r.inline_tags
         total_of, punct_of, links_of = self.total, self.punct, self.links
         inline_of, inline_punct_of = self.inline, self.inline_punct
-        for element in reversed(list(root.iter(etree.Element))):  # children before their parents
+        child_total_of = total_of.get
+        self.order = order = list(root.iter(etree.Element))
+        self.last = last_of = {}
+        for index in range(len(order) - 1, -1, -1):  # children before their parents
+            element = order[index]
             text = element.text
             pieces = [text] if text else []
             total = pun = links = inline = inline_pun = 0
+            last_child = None
             for child in element:
                 tail = child.tail
                 if tail:
                     pieces.append(tail)
-                child_total = total_of.get(child)
+                child_total = child_total_of(child)
                 if child_total is None:  # a comment or processing instruction (in a caller's tree)
+                    continue
+                last_child = child
+                if not child_total:  # no text, so no marks and no links
                     continue
                 child_punct = punct_of[child]
                 total += child_total
@@ -180,14 +192,17 @@ class _Stats:
                     inline_pun += child_punct
             if pieces:
                 own = "".join(pieces)
-                marks = len(chinese(own))  # prose marks (generic_rules._punctuation)
-                if other(own):
-                    marks += len(in_context(own))
-                length = len("".join(own.split()))
-                total, pun, inline, inline_pun = total + length, pun + marks, inline + length, inline_pun + marks
+                if not own.isspace():  # most containers' own text is the indentation between their children
+                    marks = len(chinese(own))  # prose marks (generic_rules._punctuation)
+                    if other(own):
+                        marks += len(in_context(own))
+                    length = len("".join(own.split()))
+                    total, pun, inline, inline_pun = (total + length, pun + marks, inline + length,
+                                                      inline_pun + marks)
+            last_of[element] = index if last_child is None else last_of[last_child]
             total_of[element] = total
             punct_of[element] = pun
-            links_of[element] = total if element.tag == "a" else links
+            links_of[element] = total if total and element.tag == "a" else links
             inline_of[element] = inline
             inline_punct_of[element] = inline_pun
 
@@ -214,8 +229,11 @@ class _Stats:
         return self.links.get(element, 0) / total if total else 0.0
 
 
-def _text_offsets(root) -> dict:
-    """For each element, how many non-space characters of text come before it in document order."""
+def _text_offsets(root, stats: _Stats):
+    """For each element, how many non-space characters of text come before it in document order: an ``_Offsets``
+    where the tree holds nothing but elements and text (as parsed for ``extract``), else a walk of the tree."""
+    if next(root.iter(etree.Comment, etree.ProcessingInstruction, etree.Entity), None) is None:
+        return _Offsets(root, stats)
     offsets = {}
     seen = 0
     for event, element in etree.iterwalk(root, events=("start", "end")):
@@ -228,6 +246,45 @@ def _text_offsets(root) -> dict:
         elif element.tail:
             seen += len("".join(element.tail.split()))
     return offsets
+
+
+class _Offsets:
+    """``_text_offsets`` for the few elements asked about (the headline, the scored containers), without walking
+    the tree: an element's offset is its parent's, plus the parent's own text, plus the text of the siblings
+    before it (their measured length and their tails). Each parent's children are placed at once, when the first
+    of them is asked for. Exact only where the text measures cover all the text (no comments, whose tails they
+    count and the walk does not)."""
+
+    __slots__ = ("known", "total")
+
+    def __init__(self, root, stats: _Stats):
+        self.known = {root: 0}
+        self.total = stats.total
+
+    def get(self, element, default=None):
+        known = self.known
+        found = known.get(element)
+        if found is not None or element is None:
+            return default if found is None else found
+        climbed = [element]
+        parent = element.getparent()
+        while parent is not None and parent not in known:
+            climbed.append(parent)
+            parent = parent.getparent()
+        if parent is None:  # not inside the root
+            return default
+        for node in reversed(climbed):  # its parent is placed: place the parent's children
+            self._place(node.getparent())
+        return known[element]
+
+    def _place(self, parent) -> None:
+        known, total = self.known, self.total
+        at = known[parent] + (len("".join(parent.text.split())) if parent.text else 0)
+        for child in parent:
+            known[child] = at
+            at += total.get(child, 0)
+            if child.tail:
+                at += len("".join(child.tail.split()))
 
 
 class _Removed:
@@ -251,11 +308,10 @@ def _clean(body, stats: _Stats, r: Rules, removed: _Removed) -> list:
     page_punct = stats.punct.get(body, 0)
     protect = max(5, page_punct * r.protect_share)
     doomed, headings, titled = [], [], []
-    stack = list(reversed(body))
-    while stack:
-        element = stack.pop()
-        if not isinstance(element.tag, str):
-            continue
+    order, last = stats.order, stats.last  # body first, then its descendants in document order
+    index, end = 1, len(order)
+    while index < end:
+        element = order[index]
         lower, tokens = class_tokens(element)
         kind, text = _doomed_kind(element, lower, tokens, stats, r, protect)
         if kind is None and tokens and says_title(tokens):
@@ -267,8 +323,9 @@ def _clean(body, stats: _Stats, r: Rules, removed: _Removed) -> list:
             doomed.append(element)
             if kind == "related":
                 doomed.extend(_following_link_lists(element, stats, removed))
+            index = last[element] + 1  # past its subtree
             continue
-        stack.extend(reversed(element))
+        index += 1
     if headings:
         doomed.extend(_comment_items(headings, doomed, removed))
     for element in doomed:

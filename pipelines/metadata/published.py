@@ -324,8 +324,9 @@ def _machine_readable(html: str, meta: dict, tz, *, full: bool):
     """(field, iso, evidence) of what the page declares for machines, most trusted first. JSON-LD and meta tags
     always (they also state the update); script variables, ``<time>`` and the like only when ``full`` (the page's
     visible header did not say when), each after a cheap test that the page has any."""
-    scripts = _blocks(html)[1] if "ld+json" in html or (full and ("<script" in html or "<SCRIPT" in html)) else []
-    if "ld+json" in html:
+    json_ld = "ld+json" in html  # each such test reads the whole page: once is enough
+    scripts = _blocks(html)[1] if json_ld or (full and ("<script" in html or "<SCRIPT" in html)) else []
+    if json_ld:
         for content in (content for attrs, content in scripts if _JSON_LD.search(attrs)):
             for key, kind in (("datePublished", "published_at"), ("dateCreated", "published_at"),
                               ("dateModified", "updated_at")):
