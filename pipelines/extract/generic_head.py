@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 from pipelines.extract.dom import normalize_space, text_of
 
 _META_KEYS = re.compile(r"^(og:|article:|twitter:)|date|time|author|source|keywords|description|title|site|section|"
-                        r"application-name")
+                        r"application-name|created|issued|modified")
 
 
 def meta_tags(root) -> dict[str, str]:
@@ -22,7 +22,7 @@ def meta_tags(root) -> dict[str, str]:
     meta: dict[str, str] = {}
     for element in root.iter("meta"):
         key = (element.get("property") or element.get("name") or element.get("itemprop") or "").strip().lower()
-        content = element.get("content")
+        content = element.get("content") or element.get("datetime")  # <meta itemprop=dateCreated datetime=…>
         if key and content and key not in meta and _META_KEYS.search(key):
             meta[key] = normalize_space(content)
     return meta

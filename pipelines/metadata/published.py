@@ -43,19 +43,24 @@ _TAG = re.compile(r"<[^<>]*>")
 _SPACE = re.compile(r"\s+")
 _JSON_LD = re.compile(r"application/ld\+json", re.I)
 _TIME_TAG = re.compile(r"<time\b([^<>]*)>", re.I)
-_ITEMPROP = re.compile(r"<(?!meta\b)[a-z]+\b([^<>]*\bitemprop\s*=\s*[\"']?(?:datePublished|dateModified)[^<>]*)>", re.I)
-_ABBR = re.compile(r"<abbr\b([^<>]*\btitle\s*=\s*[\"']\d{4}-\d{2}-\d{2}T[^<>]*)>", re.I)
+_ITEMPROP = re.compile(r"<(?!meta\b)[a-z]+\b([^<>]*\bitemprop\s*=\s*[\"']?(?:datePublished|dateCreated|dateModified)"
+                       r"[^<>]*)>", re.I)
+_ABBR = re.compile(r"<abbr\b([^<>]*\btitle\s*=\s*[\"']\d{4}-\d{2}-\d{2}[T\"'][^<>]*)>", re.I)
 """hAtom's `<abbr title="2012-01-12T08:45:00Z">3小時前</abbr>`: a relative time shown, the real one in the title."""
+_UTIME = re.compile(r"<[a-z]+\b([^<>]*\bdata-utime\s*=\s*[\"']?\d{10}[^<>]*)>", re.I)
+"""Facebook's `<abbr data-utime="1438091078">`: Unix seconds beside a relative time."""
 _ATTR = re.compile(r"([a-zA-Z_:-]+)\s*(?:=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+)))?")
 
 PUBLISHED_META = (
     "article:published_time", "og:article:published_time", "og:published_time", "og:release_date",
     "datepublished", "pubdate", "publishdate", "publish_date", "publish-date", "publishtime", "publish_time",
     "published_time", "article.published", "dc.date.issued", "dcterms.issued", "dc.date.created", "dc.date",
-    "sailthru.date", "weibo:article:create_at", "og:time", "date", "pub_date", "created",
+    "sailthru.date", "weibo:article:create_at", "og:time", "date", "pub_date", "created", "datecreated",
+    "dc:created", "dc.created", "dcterms.created", "dc.issued", "dc:issued", "dc:date", "dc.date.published",
 )
 UPDATED_META = ("article:modified_time", "og:updated_time", "datemodified", "lastmod", "last-modified",
-                "dc.date.modified", "dcterms.modified", "weibo:article:update_at", "article.updated", "modified")
+                "dc.date.modified", "dcterms.modified", "dc:modified", "dc.modified", "weibo:article:update_at",
+                "article.updated", "modified")
 _SCRIPT_PUBLISHED = ("first_publish_time", "firstPublishTime", "newsTime", "publish_time", "publishTime", "publish_date",
                      "publishDate", "pub_time", "pubTime", "pubtime", "pubDate", "pub_date", "ptime", "create_time",
                      "createTime", "datePublished", "published_at", "publishedAt", "ct", "time")
@@ -115,7 +120,7 @@ def choose_dates(page: Page, *, tz: str | None = "+08:00", today=None) -> Dates:
     """The publication and update time of a page (see the module's order of trust)."""
     zone = tzinfo(tz)
     now = today or datetime.now(zone).date()
-    url_day = url_date(page.url, tz=tz)
+    url_day = url_date(page.url, tz=tz) or url_date((page.meta or {}).get("og:url"), tz=tz)  # the page's own URL
     year = url_year(page.url)
     out = Dates()
 
@@ -348,12 +353,13 @@ def _machine_readable(html: str, meta: dict, tz, *, full: bool):
                 iso = iso_datetime(value, tz=tz)
                 if iso and (key not in _STRING_ONLY_KEYS or "T00:00:00" not in iso):
                     yield ("updated_at" if key in _SCRIPT_UPDATED else "published_at"), iso, "script"
-    for marker, pattern in (("itemprop", _ITEMPROP), ("<time", _TIME_TAG), ("<abbr", _ABBR)):
+    for marker, pattern in (("itemprop", _ITEMPROP), ("<time", _TIME_TAG), ("<abbr", _ABBR), ("data-utime", _UTIME)):
         if marker not in html:
             continue
         for m in pattern.finditer(html):
             attrs = _attrs(m.group(1))
-            value = attrs.get("datetime") or attrs.get("content") or (attrs.get("title") if pattern is _ABBR else None)
+            value = (attrs.get("datetime") or attrs.get("content") or (attrs.get("title") if pattern is _ABBR else None)
+                     or (attrs.get("data-utime") if pattern is _UTIME else None))
             if not value:
                 continue
             updated = "datemodified" in attrs.get("itemprop", "").lower() or re.search(
