@@ -80,7 +80,8 @@ def reprocess(
     The current pipeline cleans in ``jobs`` worker processes (``pipelines.cleaner_pool``), each page within the
     per-page time limit; ``clean(data, url=, content_type=, site=)``, returning an Outcome, replaces it and runs
     in this process. Either way rows are compared and stored here, one at a time, in their ``doc`` order, and a
-    row is read at most ``2 * jobs`` rows before it is stored (the optimistic check covers that interval).
+    row is read a few dozen rows before it is stored (``cleaner_pool.READ_AHEAD`` per job): the optimistic check
+    covers that interval, however long.
     ``track(ids, total)`` wraps the article ids as they are worked through (the CLI's progress bar).
     """
     conditions, params = [], []

@@ -131,6 +131,27 @@ class WarcWriter:
         self._path: Path | None = None
         self._writer: WARCWriter | None = None
         self._lock = threading.Lock()
+        self._deferred = False
+        self._unsynced = False
+
+    @contextlib.contextmanager
+    def deferred_sync(self):
+        """Records written inside are flushed but synced to disk once, on leaving: for a writer that commits many
+        of them in one SQLite transaction, which must then commit only after leaving (inner to the transaction's
+        ``with``), so that the commit still never points at bytes that are not on disk."""
+        self._deferred = True
+        try:
+            yield self
+        finally:
+            self._deferred = False
+            self.sync()
+
+    def sync(self) -> None:
+        """Put what was written since the last sync on disk (nothing to do when every write synced itself)."""
+        with self._lock:
+            if self._unsynced and self._file is not None and self.fsync:
+                os.fsync(self._file.fileno())
+            self._unsynced = False
 
     @property
     def path(self) -> Path | None:
@@ -165,7 +186,9 @@ class WarcWriter:
             for record in records[1:]:
                 writer.write_record(record)
             self._file.flush()
-            if self.fsync:
+            if self.fsync and self._deferred:
+                self._unsynced = True
+            elif self.fsync:
                 os.fsync(self._file.fileno())
             digest = records[0].rec_headers.get_header("WARC-Payload-Digest")
             return WarcPointer(str(self._path), offset, length, digest)
@@ -216,9 +239,12 @@ class WarcWriter:
 
     def close(self) -> None:
         if self._file is not None:
+            if self._unsynced and self.fsync:  # a file rotated (or closed) while its syncs were deferred
+                os.fsync(self._file.fileno())
             self._file.close()
         self._file = None
         self._writer = None
+        self._unsynced = False
 
     def __enter__(self) -> WarcWriter:
         return self

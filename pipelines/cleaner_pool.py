@@ -36,6 +36,12 @@ from pipelines.clean import Outcome
 
 PAGE_SECONDS = 10.0
 """The default time limit per page: a hundred times what a large article takes, on a loaded machine."""
+READ_AHEAD = 16
+"""Items per worker that bulk work (``ordered``) reads ahead of the one its writer is storing. The writer stalls
+now and then (a commit, an fsync): with a short window the workers then ran out of pages, and two cores gave
+1.44 times one core's import rate instead of 1.66 (``python -m bench.parallel_clean``)."""
+READ_AHEAD_BYTES = 64 << 20
+"""…and no more than this much page data held in that window (pages near the input cap are few but large)."""
 _POLL = 0.1
 """How often a waiting caller looks whether the pool was cancelled."""
 _START_SECONDS = 120.0
@@ -165,16 +171,23 @@ class CleanerPool:
         """``(item, outcome)`` for each item, in the items' order, cleaning ``workers`` of them at a time.
 
         ``job(item)`` gives ``(data, kwargs)`` to clean, or None for an item with nothing to clean (its outcome is
-        None). At most twice as many items as workers are read ahead of the one yielded, so memory stays bounded
-        by a few pages whatever the input's length. Leaving the loop early cancels the pool.
+        None). Up to ``READ_AHEAD`` items per worker are read ahead of the one yielded, and no more than
+        ``READ_AHEAD_BYTES`` of their data, so memory stays bounded whatever the input's length. Leaving the loop
+        early cancels the pool.
         """
-        window: deque[tuple[T, Any]] = deque()
+        window: deque[tuple[T, Any, int]] = deque()
+        held = 0  # bytes of data in the window
         with ThreadPoolExecutor(self.workers, thread_name_prefix="newsarchive-clean") as threads:
             try:
                 for item in items:
                     work = job(item)
-                    window.append((item, None if work is None else threads.submit(self.clean, work[0], **work[1])))
-                    if len(window) > 2 * self.workers:
+                    size = 0 if work is None else len(work[0])
+                    window.append((item, None if work is None else threads.submit(self.clean, work[0], **work[1]),
+                                   size))
+                    held += size
+                    while len(window) > READ_AHEAD * self.workers or (
+                            held > READ_AHEAD_BYTES and len(window) > 2 * self.workers):
+                        held -= window[0][2]
                         yield _settled(window.popleft())
                 while window:
                     yield _settled(window.popleft())
@@ -240,6 +253,6 @@ class CleanerPool:
             self._idle.put(worker)
 
 
-def _settled(entry: tuple[T, Any]) -> tuple[T, Outcome | None]:
-    item, future = entry
+def _settled(entry: tuple[T, Any, int]) -> tuple[T, Outcome | None]:
+    item, future, _ = entry
     return item, None if future is None else future.result()

@@ -8,7 +8,8 @@ import time
 import pytest
 
 from pipelines.clean import clean_page
-from pipelines.cleaner_pool import Cancelled, CleanerPool
+from pipelines import cleaner_pool
+from pipelines.cleaner_pool import READ_AHEAD, Cancelled, CleanerPool
 
 URL = "https://www.cbg.cn/show/705-{}.html"
 
@@ -62,7 +63,7 @@ def test_results_come_in_input_order_whatever_finishes_first(pool):
             assert outcome.article.title == f"重庆新闻第{i}条"
 
 
-def test_ordered_reads_only_a_few_items_ahead():
+def test_ordered_reads_only_a_few_items_ahead(monkeypatch):
     read = []
 
     def items():
@@ -72,7 +73,13 @@ def test_ordered_reads_only_a_few_items_ahead():
 
     with CleanerPool(1, time_limit=5) as one:
         for i, _ in one.ordered(items(), lambda i: (_article(i), {"url": URL.format(i)})):
-            assert len(read) - i <= 3  # the one yielded, and twice the workers ahead
+            assert len(read) - i <= READ_AHEAD + 1  # the one yielded, and READ_AHEAD per worker ahead
+    # and no more than READ_AHEAD_BYTES of their data, though never fewer than two items per worker
+    monkeypatch.setattr(cleaner_pool, "READ_AHEAD_BYTES", 3 * len(_article(0)))
+    read.clear()
+    with CleanerPool(1, time_limit=5) as one:
+        for i, _ in one.ordered(items(), lambda i: (_article(i), {"url": URL.format(i)})):
+            assert len(read) - i <= 4
 
 
 def test_cancel_stops_a_page_being_cleaned_and_refuses_the_next():

@@ -271,3 +271,28 @@ def test_every_record_is_fsynced_before_the_writer_returns(tmp_path, monkeypatch
     with WarcWriter(tmp_path / "unsynced", fsync=False) as writer:
         writer.write_response("https://www.cbg.cn/show/705-2.html", 200, None, b"<html>2</html>")
     assert synced == []
+
+
+def test_deferred_syncs_put_every_record_on_disk_once_on_leaving(tmp_path, monkeypatch):
+    """A bulk import commits many rows at once: their records are synced once, before that commit (when the
+    ``deferred_sync`` block ends), and a file that rotates inside the block is synced before it is closed."""
+    import os
+
+    from archive.warc import WarcWriter
+
+    synced = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(os.fstat(fd).st_size), real(fd))[1])
+    with WarcWriter(tmp_path, max_bytes=2_000) as writer:
+        with writer.deferred_sync():
+            pointers = [writer.write_response(f"https://www.cbg.cn/show/705-{i}.html", 200, None, os.urandom(800))
+                        for i in range(6)]
+            files = {pointer.file for pointer in pointers}
+            assert len(files) > 1  # rotated inside the block
+            rotations = len(synced)
+        assert synced[-1] == os.path.getsize(writer.path)  # the last file, on leaving
+        for name in files - {str(writer.path)}:
+            assert os.path.getsize(name) in synced[:rotations]  # each closed file was synced whole before closing
+        synced.clear()
+        writer.write_resource(tmp_path / "page.html", b"text", "text/html")
+        assert synced  # outside the block, every record syncs itself again

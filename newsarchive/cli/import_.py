@@ -10,6 +10,7 @@ import contextlib
 import json
 import sqlite3
 import sys
+import time
 from dataclasses import asdict
 
 import click
@@ -52,12 +53,31 @@ def _envelope(writer: WarcWriter, source: Source, outcome: Outcome | None) -> di
         return envelope.failure(url, "import", f"{type(exc).__name__}: {exc}")
 
 
+COMMIT_EVERY = 100
+COMMIT_SECONDS = 1.0
+"""An import commits its articles in transactions of up to this many, or this long: a commit per article (and the
+fsync of its WARC record before it) cost the single writer more than its SQLite work, and the writer is what two
+cores wait on. An interrupted import loses at most the last transaction, whose raw inputs are still where they were."""
+
+
 def store_sources(archive: Archive, writer: WarcWriter, pool: CleanerPool, sources, run_id: int, input_kind: str):
     """Clean ``sources`` in the pool and store each with its raw record, in input order; yields
-    ``(source, result, envelope)`` as each is stored. The one import path: ``import`` and the demo's mirrors."""
-    for source, outcome in pool.ordered(sources, lambda s: _job(s, input_kind)):
-        env = _envelope(writer, source, outcome)
-        yield source, ingest(archive, env, run_id), env
+    ``(source, result, envelope)`` once each is committed. The one import path: ``import`` and the demo's mirrors.
+
+    The WARC records of a transaction are synced to disk once, before it commits (``deferred_sync`` exits inside
+    the ``batch``), so a committed row still never points at bytes only in the page cache."""
+    results = pool.ordered(sources, lambda s: _job(s, input_kind))
+    exhausted = False
+    while not exhausted:
+        stored, started, exhausted = [], time.monotonic(), True
+        with archive.batch(), writer.deferred_sync():
+            for source, outcome in results:
+                env = _envelope(writer, source, outcome)
+                stored.append((source, ingest(archive, env, run_id), env))
+                if len(stored) >= COMMIT_EVERY or time.monotonic() - started >= COMMIT_SECONDS:
+                    exhausted = False
+                    break
+        yield from stored
 
 
 @click.command(name="import")
