@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 from pipelines import boilerplate, markup_limits, mirror, pagekind
 from pipelines.decode import decode
@@ -64,11 +64,15 @@ class Article:
     quality: dict = field(default_factory=dict)
 
     def as_record(self) -> dict:
-        """The row stored in SQLite: lists and ``quality`` as JSON text."""
-        record = asdict(self)
+        """The row stored in SQLite: lists and ``quality`` as JSON text. (Field by field: ``asdict`` deep-copies
+        ``quality`` only for it to become text, which cost bulk work's single writer a quarter of a millisecond.)"""
+        record = {name: getattr(self, name) for name in _ARTICLE_FIELDS}
         record["images"] = json.dumps(self.images, ensure_ascii=False)
         record["quality"] = json.dumps(self.quality, ensure_ascii=False, sort_keys=True)
         return record
+
+
+_ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
 
 
 @dataclass
