@@ -18,10 +18,26 @@ from datetime import date, datetime, timedelta, timezone
 WIDE = str.maketrans("０１２３４５６７８９：－／．", "0123456789:-/.")
 """Full-width digits and separators to ASCII, one character for one."""
 
-_MONTHS = {m: i for i, m in enumerate(
-    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-     "december"), 1)}
-_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
+_MONTH_NAMES = {
+    "english": ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december"),
+    "french": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+               "novembre", "décembre"),
+    "german": ("januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober",
+               "november", "dezember"),
+    "spanish": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+                "noviembre", "diciembre"),
+    "italian": ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre",
+                "ottobre", "novembre", "dicembre"),
+    "portuguese": ("janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro",
+                   "outubro", "novembro", "dezembro"),
+    "dutch": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+              "november", "december"),
+}
+"""Month names of the languages the generic extractor meets most after Chinese (`3. Januar 2019`, `26 juin 2019`,
+`26 de junio de 2019`); English also by its three-letter abbreviations."""
+_MONTHS = {name: number for names in _MONTH_NAMES.values() for number, name in enumerate(names, 1)}
+_MONTHS.update({name[:3]: number for number, name in enumerate(_MONTH_NAMES["english"], 1)})
 _MONTH_NAME = "|".join(sorted(_MONTHS, key=len, reverse=True))
 
 _TIME_CORE = (r"(?P<ap1>上午|下午|晚上|凌晨|中午)?\s*(?P<H>[0-2]?\d)\s*[:：时時点點]\s*(?P<M>[0-5]\d)\s*分?"
@@ -41,17 +57,24 @@ _ENGLISH = re.compile(
     r"(?i:\b(?P<mn>" + _MONTH_NAME + r")\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2}))(?!\d)"
     r"(?:,?\s*(?:at\s+)?" + _TIME_CORE + ")?")
 _ENGLISH_DAY_FIRST = re.compile(
-    r"(?<!\d)(?P<d>[0-3]?\d)\s+(?i:(?P<mn>" + _MONTH_NAME + r"))\.?,?\s+(?P<y>(?:19|20)\d{2})(?!\d)" + _TIME)
+    r"(?<!\d)(?P<d>[0-3]?\d)(?:\.|er|º)?\s+(?:de\s+)?(?i:(?P<mn>" + _MONTH_NAME + r"))\.?,?\s+(?:de\s+)?"
+    r"(?P<y>(?:19|20)\d{2})(?!\d)" + r"(?:,?\s*(?:at|um|à|a las|alle|às|om)?\s*" + _TIME_CORE + r"(?:\s*Uhr)?)?")
+_YEAR_LAST = re.compile(r"(?<![\d/.\-])(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?P<y>(?:19|20)\d{2})(?![\d/])" + _TIME)
+"""`5/5/2020`, `01/23/2021`, `23/01/2021`: day first when the first number cannot be a month, month first when the
+second cannot, and month first (as American pages write it) when either could; Chinese pages put the year first."""
 _SHORT = re.compile(r"(?<![\d\-/.年])(?P<m>[01]?\d)\s*[-/月]\s*(?P<d>[0-3]?\d)(?:\s*日\s*|\s+)" + _TIME_CORE)
 """`10-22 10:30`, `1月12日 08:05`: a month and a day *with a time* (a bare `1-12` is too often something else)."""
 
 PUBLISHED_WORDS = ("发布时间", "發佈時間", "发布日期", "發布日期", "发布于", "發佈於", "發表於", "发表于", "发表时间",
                    "發表時間", "发稿时间", "發稿時間", "出版日期", "出版时间", "刊登日期", "上传时间", "发布", "發佈",
                    "发表", "發表", "刊出", "Posted on", "Posted", "posted @", "posted on", "posted", "Published on",
-                   "Published", "published")
+                   "Published", "published", "Veröffentlicht am", "Veröffentlicht", "Publié le", "Publié",
+                   "Publicado el", "Publicado", "Pubblicato il", "Pubblicato", "Gepubliceerd op", "Gepubliceerd")
 UPDATED_WORDS = ("最后更新时间", "最後更新時間", "最后更新", "最後更新", "更新时间", "更新時間", "更新于", "更新於",
                  "修改时间", "修改時間", "修改于", "编辑于", "最后编辑", "最後編輯", "Last updated", "Updated on",
-                 "Updated", "updated", "Modified", "更新", "修改")
+                 "Updated", "updated", "Modified", "Aktualisiert am", "Aktualisiert", "Mis à jour le", "Mis à jour",
+                 "Actualizado el", "Actualizado", "Aggiornato il", "Aggiornato", "Bijgewerkt op", "Bijgewerkt", "更新",
+                 "修改")
 NEUTRAL_WORDS = ("时间", "時間", "日期", "Date", "date")
 OTHER_WORDS = ("注册时间", "註冊時間", "注册日期", "注册", "註冊", "登录时间", "最后登录", "最後登錄", "上次登录", "加入时间",
                "入会时间", "生日", "出生日期", "出生", "截止日期", "截止时间", "截止", "有效期至", "有效期", "到期",
@@ -173,6 +196,9 @@ def mentions(text: str | None, *, year: int | None = None, today: date | None = 
             add(m, int(m["y"]), _MONTHS[m["mn"].lower()], int(m["d"]))
     for m in _DAY_FIRST.finditer(plain):
         add(m, int(m["y"]), int(m["m"]), int(m["d"]))
+    for m in _YEAR_LAST.finditer(plain):
+        first, second = int(m["a"]), int(m["b"])
+        add(m, int(m["y"]), *((second, first) if first > 12 else (first, second)))
     for m in _TWO_DIGIT.finditer(plain):
         add(m, _two_digit_year(int(m["y"])), int(m["m"]), int(m["d"]))
     for m in _TWO_DIGIT_DASHED.finditer(plain):
