@@ -120,7 +120,7 @@ def decode_head(data: bytes, codec: str, size: int) -> str | None:
     (Johab's run from 0x31), where a sample made of its non-ASCII runs would cut characters in two."""
     try:
         return codecs.getincrementaldecoder(codec)("strict").decode(data[:size], final=False)
-    except (UnicodeDecodeError, LookupError, ValueError, AttributeError):
+    except (UnicodeDecodeError, LookupError, ValueError):
         return None
 
 

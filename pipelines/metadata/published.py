@@ -52,6 +52,10 @@ _ABBR = re.compile(r"<abbr\b([^<>]*\btitle\s*=\s*[\"']\d{4}-\d{2}-\d{2}[T\"'][^<
 """hAtom's `<abbr title="2012-01-12T08:45:00Z">3小時前</abbr>`: a relative time shown, the real one in the title."""
 _UTIME = re.compile(r"data-utime\s*=\s*[\"']?\d{10}(?!\d)")
 """Facebook's `<abbr data-utime="1438091078">`: Unix seconds beside a relative time."""
+_DATED_ELEMENTS = (("itemprop", _ITEMPROP, None), ("<time", _TIME_TAG, None), ("<abbr", _ABBR, "title"),
+                   ("data-utime", _UTIME, "data-utime"))
+"""(a substring the page must hold, the pattern, the attribute of the element's own value beside ``datetime`` and
+``content``): the elements that state a date in an attribute."""
 _ATTR = re.compile(r"([a-zA-Z_:-]+)\s*(?:=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+)))?")
 
 PUBLISHED_META = (
@@ -371,19 +375,16 @@ def _machine_readable(html: str, meta: dict, tz, *, full: bool):
                 iso = iso_datetime(value, tz=tz)
                 if iso and (key not in _STRING_ONLY_KEYS or "T00:00:00" not in iso):
                     yield ("updated_at" if key in _SCRIPT_UPDATED else "published_at"), iso, "script"
-    for marker, pattern in (("itemprop", _ITEMPROP), ("<time", _TIME_TAG), ("<abbr", _ABBR), ("data-utime", _UTIME)):
+    for marker, pattern, own in _DATED_ELEMENTS:
         if marker not in html:
             continue
         for m in pattern.finditer(html):
-            if pattern is _ITEMPROP or pattern is _UTIME:  # found by the attribute, not by the tag
-                tag = _tag_around(html, m.start(), m.end())
-                if tag is None:
-                    continue
-                attrs = _attrs(tag)
-            else:
-                attrs = _attrs(m.group(1))
-            value = (attrs.get("datetime") or attrs.get("content") or (attrs.get("title") if pattern is _ABBR else None)
-                     or (attrs.get("data-utime") if pattern is _UTIME else None))
+            # A pattern that captures the tag's attributes found the tag; one that does not found an attribute.
+            tag = m.group(1) if pattern.groups else _tag_around(html, m.start(), m.end())
+            if tag is None:
+                continue
+            attrs = _attrs(tag)
+            value = attrs.get("datetime") or attrs.get("content") or (attrs.get(own) if own else None)
             if not value:
                 continue
             updated = "datemodified" in attrs.get("itemprop", "").lower() or re.search(
