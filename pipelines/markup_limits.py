@@ -31,7 +31,8 @@ MAX_ELEMENTS = 200_000
 MAX_DEPTH = 1_000
 """Pages nest 20–40 levels; libxml2 itself stops at 256 unless told otherwise (we tell it, see extract.dom)."""
 
-_TAG = re.compile(r"""<(/?)([A-Za-z][^\s/>]*+)((?:[^>"'=]++|=\s*+"[^"]*+"|=\s*+'[^']*+'|[="'])*+)""")
+_NAME_AND_ATTRIBUTES = r"""([A-Za-z][^\s/>]*+)((?:[^>"'=]++|=\s*+"[^"]*+"|=\s*+'[^']*+'|[="'])*+)"""
+_TAG = re.compile(r"<(/?)" + _NAME_AND_ATTRIBUTES)
 """A start or end tag: its name, then its attributes up to the ``>``. A quote opens a value only right after ``=``,
 as in the HTML tokenizer; elsewhere it is a character of a name (real pages have ``type="text=""``, whose last
 quote would otherwise pair with one a page further on and make the rest of the page one tag). Quoted values are
@@ -115,7 +116,6 @@ def _find_end(html: str, name: str, pos: int) -> int:
     return end.start() if end else -1
 
 
-
 FAST_PATH_MAX_TAGS = 50_000
 """Pages with more ``<`` than this (ten times a long article page) go straight to the exact scan: the fast path
 holds one tuple per tag, and on pages that large the exact scan's cost no longer matters beside lxml's."""
@@ -124,7 +124,7 @@ _RAW_NAMES = "|".join(sorted(_RAW_TEXT))
 _TOKEN = re.compile(
     r"<(?:!--[^-]*+(?:-(?!->)[^-]*+)*+(?:-->)?"  # a comment, to its end or to the end of the page
     rf"|(?:(/)|(?=(?ai:{_RAW_NAMES})(?![^\s/>]))())?"  # an end tag, or a raw-text start tag (marked by group 2)
-    r"""([A-Za-z][^\s/>]*+)((?:[^>"'=]++|=\s*+"[^"]*+"|=\s*+'[^']*+'|[="'])*+)"""  # name and attributes, as _TAG
+    + _NAME_AND_ATTRIBUTES +  # name and attributes, as _TAG reads them
     r"(?(2)[^<]*+(?:<(?!/(?ai:\3))[^<]*+)*+))"  # a raw-text element's text, up to its end tag or the page's
 )
 """``_exact_problem``'s tokenizer as one pattern, so that a single ``findall`` reads the page: each part matches
