@@ -4,7 +4,7 @@ A file counts as right when the decoder's text equals the bytes decoded with the
 different but equivalent codec, such as windows-1252 for ISO-8859-1 text, counts as right). Cases: the texts of
 tests/cases/decode/texts.json in every codec detection is expected to find, without a label
 (`tests.codec_cases`), the 18 files of ../shared/devdata/charsets-world when that folder is there, and chardet's own
-test files (fetched from PyPI once, see `chardet_cases`). Run: `python -m bench charsets`.
+test files (downloaded once by `make bench-data`, see `chardet_cases`). Run: `python -m bench charsets`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from __future__ import annotations
 import codecs
 import os
 import statistics
-import subprocess
-import sys
 import tarfile
 import time
 from collections import defaultdict
@@ -50,7 +48,8 @@ def world_cases(folder: Path = WORLD) -> list[tuple[str, str, bytes, str]]:
 
 CHARDET = "chardet==5.2.0"
 """Whose test files (``tests/<encoding>/``: 424 real files in 50 encodings and languages) are scored too. chardet is
-LGPL, so they are not in this repository: the bench fetches its sdist from PyPI once into ``CACHE``."""
+LGPL, so they are not in this repository: ``make bench-data`` downloads its sdist from PyPI once into ``CACHE``
+(the bench itself touches no network)."""
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsarchive" / "chardet"
 _CHARDET_CODECS = {"macroman": "mac_roman", "maccyrillic": "mac_cyrillic", "tis-620": "cp874", "iso-8859-1": "cp1252",
                    "euc-tw": None}
@@ -62,13 +61,10 @@ def chardet_cases(cache: Path = CACHE) -> list[tuple[str, bytes, tuple[str, ...]
     """(encoding folder, bytes, accepted texts) for chardet's test files, or why they are not available."""
     folder = cache / CHARDET.replace("==", "-") / "tests"
     if not folder.is_dir():
-        cache.mkdir(parents=True, exist_ok=True)
-        fetched = subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-binary", ":all:",
-                                  "--no-deps", CHARDET, "-d", str(cache)], capture_output=True, text=True)
-        archives = sorted(cache.glob("chardet-*.tar.gz"))
-        if fetched.returncode or not archives:
-            return f"chardet's test files could not be fetched: {fetched.stderr.strip()[-200:]}"
-        with tarfile.open(archives[-1]) as archive:
+        archive_path = cache / f"{CHARDET.replace('==', '-')}.tar.gz"
+        if not archive_path.is_file():
+            return f"chardet's sdist is not in {cache}: `make bench-data` downloads it once from PyPI"
+        with tarfile.open(archive_path) as archive:
             archive.extractall(cache, filter="data")
     found = []
     for encoding in sorted(path for path in folder.iterdir() if path.is_dir()):
