@@ -17,6 +17,7 @@ from pipelines import boilerplate, markup_limits, mirror, pagekind
 from pipelines.decode import decode
 from pipelines.extract import Extracted, extract
 from pipelines.input_size import MAX_INPUT_BYTES
+from pipelines.metadata.declared import declared_authors, site_names
 from pipelines.metadata import (
     Page,
     agency_tag,
@@ -211,7 +212,7 @@ def clean_page(data: bytes | str, *, url: str | None = None, content_type: str |
         stage = "metadata"
         # What the body said first; then what the blocks the extractor left out said (a 责任编辑 block).
         fields = {**boilerplate.fields_of(extracted.aside), **stripped.fields}
-        tz = profile.timezone if profile is not None else "+08:00"
+        tz = _zone(profile, body)
         year = url_year(url)
         dates = choose_dates(Page(html=text if kind == "html" else None, url=url, title=raw_title,
                                   paragraphs=raw_paragraphs, header_text=extracted.header_text, body_fields=fields,
@@ -268,7 +269,8 @@ def clean_page(data: bytes | str, *, url: str | None = None, content_type: str |
             or unlabelled_source(extracted.header_text) or (agency_tag(paragraphs[0]) if paragraphs else None)
             or (body_byline or (None, None))[1],
             author=join_names(_field(extracted, fields, "author")) or "、".join((header_byline or body_byline or [[]])[0])
-            or None,
+            or "、".join(declared_authors(text if kind == "html" else None, extracted.meta,
+                                         site_names(extracted.meta, extracted.page_title))) or None,
             editor=editor_name(_field(extracted, fields, "editor")),
             body=body,
             images=extracted.images,
@@ -281,6 +283,21 @@ def clean_page(data: bytes | str, *, url: str | None = None, content_type: str |
         return Outcome("failed", f"{stage}: {exc}")
     except Exception as exc:  # noqa: BLE001 - one bad document must never stop a crawl or an import
         return Outcome("failed", f"{stage}: {type(exc).__name__}: {exc}")
+
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+ZONE_SAMPLE_CHARS = 500
+
+
+def _zone(profile, body: str) -> str | None:
+    """The zone dates are read in: the profile's; for a page of no known site, China's when it is written in
+    Chinese (a time it states in UTC is shown to its readers in Beijing time), else None (an offset the page
+    states is kept: a New York paper's `20:03Z` is still the 6th there; ``pipelines.metadata.dates``)."""
+    if profile is not None:
+        return profile.timezone
+    sample = body[:ZONE_SAMPLE_CHARS]
+    letters = sum(map(str.isalpha, sample))
+    return "+08:00" if letters and len(_HAN.findall(sample)) * 2 > letters else None
 
 
 def _field(extracted: Extracted, fields: dict, name: str) -> str | None:

@@ -128,7 +128,7 @@ def evaluate_metadata(pairs: Sequence, labels: dict[str, dict], extractor: Metad
     error, scored as stating nothing. ``fields`` limits the report to what the extractor can state."""
     docs = []
     for pair in pairs:
-        want = labels.get(pair.name)
+        want = labels.get(pair.name, labels.get(pair.name.removesuffix(".html")))  # labels may name the page's stem
         if want is None:
             continue
         start = time.perf_counter()

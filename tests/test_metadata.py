@@ -101,13 +101,14 @@ def _metadata_cases(name: str) -> list:
 
 @pytest.mark.parametrize("case", _metadata_cases("date_forms.json"))
 def test_date_form(case):
-    assert parse_datetime(case["input"]) == case["published"], case["comment"]
-    assert updated_datetime(case["input"]) == case["updated"], case["comment"]
+    tz = case.get("tz", "+08:00")
+    assert parse_datetime(case["input"], tz=tz) == case["published"], case["comment"]
+    assert updated_datetime(case["input"], tz=tz) == case["updated"], case["comment"]
 
 
 @pytest.mark.parametrize("case", _metadata_cases("machine_times.json"))
 def test_machine_readable_time(case):
-    assert iso_datetime(case["input"]) == case["expected"], case["comment"]
+    assert iso_datetime(case["input"], tz=case.get("tz", "+08:00")) == case["expected"], case["comment"]
 
 
 @pytest.mark.parametrize("case", _metadata_cases("names.json"))

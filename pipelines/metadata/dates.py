@@ -5,6 +5,11 @@ Chinese pages write one date many ways (`2005-04-05 06:40更新`, `发布时间 
 around a date say what it is: 发布/发表 before it, or 更新 after it. ``mentions`` finds every date of a text with
 that *role*; choosing among them (which date is the article's) is ``pipelines.metadata.published``'s job.
 
+``tz`` is the site's zone: a date without an offset is in it, and one with an offset (`Z`, `+09:00`, `EDT`) is
+converted to it. ``tz=None`` says the site's zone is unknown (a foreign page without a profile): a date without an
+offset is then in China's (+08:00, the default), and one with an offset keeps the offset it states, so the day stays
+the one its readers saw (CNN's `2023-11-06T20:03:00Z` is the 6th, not the 7th in Beijing).
+
 Digits are normalised from full width first, by a one-to-one translation, so positions in the normalised text are
 positions in the original.
 """
@@ -40,10 +45,18 @@ _MONTHS = {name: number for names in _MONTH_NAMES.values() for number, name in e
 _MONTHS.update({name[:3]: number for number, name in enumerate(_MONTH_NAMES["english"], 1)})
 _MONTH_NAME = "|".join(sorted(_MONTHS, key=len, reverse=True))
 
+ZONE_NAMES = {"GMT": 0, "UTC": 0, "EST": -5, "EDT": -4, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+              "AKST": -9, "AKDT": -8, "HST": -10, "WET": 0, "WEST": 1, "BST": 1, "CET": 1, "CEST": 2, "EET": 2,
+              "EEST": 3, "MSK": 3, "HKT": 8, "SGT": 8, "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11, "NZST": 12,
+              "NZDT": 13}
+"""Zone abbreviations after a time (`3:53 PM EDT`, `0203 GMT`), in hours from UTC. Not the ambiguous ones: ``CST`` is
+China's on Chinese pages and Central Time on American ones, ``IST`` India's, Ireland's or Israel's."""
+
 _TIME_CORE = (r"(?P<ap1>上午|下午|晚上|凌晨|中午)?\s*(?P<H>[0-2]?\d)\s*[:：时時点點]\s*(?P<M>[0-5]\d)\s*分?"
               r"(?:\s*[:：]\s*(?P<S>[0-5]\d)|\s*(?P<S2>[0-5]\d)\s*秒)?(?:\.\d+)?"
               r"(?:\s*(?P<ap2>[aApP]\.?[mM]\.?)(?![a-zA-Z]))?"
-              r"(?P<tz>\s*(?:Z|(?:GMT|UTC)?\s*[+-][01]?\d(?::?[0-5]\d)?)(?![\d:]))?")
+              r"(?P<tz>\s*(?:Z|(?:GMT|UTC)?\s*[+-][01]?\d(?::?[0-5]\d)?|(?P<zone>" + "|".join(ZONE_NAMES) + r")(?![A-Za-z]))"
+              r"(?![\d:]))?")
 _WEEKDAY = r"(?:\s*[(（]?(?:星期|周|週|禮拜|礼拜)[一二三四五六日天][)）]?)?"
 """`2012年1月12日 星期四 08:30`: a weekday between the date and its time."""
 _TIME = _WEEKDAY + r"(?:[\sT]*" + _TIME_CORE + ")?"
@@ -112,7 +125,7 @@ class Mention:
 
 
 def tzinfo(offset: str | None) -> timezone:
-    """A fixed zone from a profile's `+08:00` (China has one zone and no daylight saving time)."""
+    """A fixed zone from a profile's `+08:00` (China has one zone and no daylight saving time); None is +08:00."""
     m = re.fullmatch(r"([+-])(\d{1,2}):?(\d{2})?", (offset or "+08:00").strip())
     if not m:
         return timezone(timedelta(hours=8))
@@ -129,7 +142,7 @@ def _hour(h: int, m: re.Match) -> int:
     return h
 
 
-def _build(y: int, mo: int, d: int, m: re.Match, zone: timezone) -> datetime | None:
+def _build(y: int, mo: int, d: int, m: re.Match, zone: timezone, convert: bool) -> datetime | None:
     has_time = m["H"] is not None
     try:
         h = _hour(int(m["H"]), m) if has_time else 0
@@ -138,8 +151,14 @@ def _build(y: int, mo: int, d: int, m: re.Match, zone: timezone) -> datetime | N
     except ValueError:
         return None
     if has_time and m["tz"] and m["tz"].strip():
-        explicit = m["tz"].strip().replace("GMT", "").replace("UTC", "").strip()
-        value = value.replace(tzinfo=timezone.utc if explicit == "Z" else tzinfo(explicit)).astimezone(zone)
+        if m["zone"]:
+            stated = timezone(timedelta(hours=ZONE_NAMES[m["zone"]]))
+        else:
+            explicit = m["tz"].strip().replace("GMT", "").replace("UTC", "").strip()
+            stated = timezone.utc if explicit == "Z" else tzinfo(explicit)
+        value = value.replace(tzinfo=stated)
+        if convert:
+            value = value.astimezone(zone)
     return value
 
 
@@ -177,14 +196,14 @@ def mentions(text: str | None, *, year: int | None = None, today: date | None = 
     plain = text.translate(WIDE)
     if not _DIGIT.search(plain):  # every form has a digit: most texts are ruled out by one search
         return []
-    zone = tzinfo(tz)
+    zone, convert = tzinfo(tz), tz is not None
     found: list[tuple[int, int, datetime, bool]] = []
     spans: list[tuple[int, int]] = []
 
     def add(m: re.Match, y: int, mo: int, d: int) -> None:
         if _overlaps(spans, m.start(), m.end()):
             return
-        value = _build(y, mo, d, m, zone)
+        value = _build(y, mo, d, m, zone, convert)
         if value is not None:
             spans.append((m.start(), m.end()))
             found.append((m.start(), m.end(), value, m["H"] is not None))
@@ -209,9 +228,9 @@ def mentions(text: str | None, *, year: int | None = None, today: date | None = 
         guess = year or now.year
         if _overlaps(spans, m.start(), m.end()):
             continue
-        value = _build(guess, int(m["m"]), int(m["d"]), m, zone)
+        value = _build(guess, int(m["m"]), int(m["d"]), m, zone, convert)
         if value is not None and year is None and value.date() > now + timedelta(days=1):
-            value = _build(guess - 1, int(m["m"]), int(m["d"]), m, zone)
+            value = _build(guess - 1, int(m["m"]), int(m["d"]), m, zone, convert)
         if value is not None:
             spans.append((m.start(), m.end()))
             found.append((m.start(), m.end(), value, True))
@@ -246,7 +265,8 @@ def updated_datetime(text: str | None, *, year: int | None = None, tz: str | Non
 
 def iso_datetime(value: str | int | float | None, *, tz: str | None = "+08:00") -> str | None:
     """A machine-readable time (ISO 8601 with or without an offset, Unix seconds or milliseconds, or any form
-    ``mentions`` reads) in the site's zone; an explicit offset is honoured, a missing one is the site's."""
+    ``mentions`` reads) in the site's zone; an explicit offset is honoured (converted, or kept when ``tz`` is
+    None: see the module), a missing one is the site's."""
     if value is None:
         return None
     zone = tzinfo(tz)
@@ -262,7 +282,10 @@ def iso_datetime(value: str | int | float | None, *, tz: str | None = "+08:00") 
     except ValueError:
         found = mentions(text, tz=tz)
         return found[0].iso if found else None
-    parsed = parsed.replace(tzinfo=zone) if parsed.tzinfo is None else parsed.astimezone(zone)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=zone)
+    elif tz is not None:
+        parsed = parsed.astimezone(zone)
     return parsed.replace(microsecond=0).isoformat()
 
 

@@ -47,7 +47,7 @@ _BRACKETED_LATIN = re.compile(r"\s*[(（]\s*([A-Za-z][A-Za-z.'\-]*(?:\s+[A-Za-z]
 _SPLIT = re.compile(r"\s*(?:[、，,；;/／╱|｜&＆]|\s+and\s+|\s+和\s*|\s+)\s*")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _NOT_NAME = re.compile(r"[\d《》【】\[\]<>＜＞:：=#@%？?！!。\"“”]|https?|www\.|\.com|\.cn")
-_OUTLET_END = re.compile(r"(?:网|網|报|報|社|台|站|频道|頻道|中心|杂志|雜誌|传媒|傳媒|日报|晚报|时报|周刊|週刊|新闻|新聞)$")
+OUTLET_END = re.compile(r"(?:网|網|报|報|社|台|站|频道|頻道|中心|杂志|雜誌|传媒|傳媒|日报|晚报|时报|周刊|週刊|新闻|新聞)$")
 
 
 def _protect_latin(value: str) -> tuple[str, list[str]]:
@@ -87,7 +87,7 @@ def clean_name(token: str) -> str | None:
         return None
     if _HAN.search(name):
         plain = re.sub(r"\s*\([A-Za-z .'\-]+\)$", "", name)
-        if len(plain) < 2 or len(plain) > 12 or (_OUTLET_END.search(plain) and len(plain) > 3):
+        if len(plain) < 2 or len(plain) > 12 or (OUTLET_END.search(plain) and len(plain) > 3):
             return None
         if "·" not in plain and "・" not in plain and len(plain) > 6:
             return None

@@ -21,19 +21,19 @@ beats the update when both are shown, and a page that shows only its update time
 The page's text is read in one linear pass over the HTML rather than a second DOM walk, and only for the pages whose
 header did not say when: dating costs about 2% of ``clean_page``. Libraries measured on the dev pages and the cases
 (``python -m bench metadata``) and not adopted: htmldate (trafilatura's date finder) gets 85 of the 97 labelled dates
-where this gets 95, and alone costs several milliseconds a page; extruct reads the same JSON-LD values as the few
-``json.loads`` here, but parses every page again (about 900 pages/s for JSON-LD alone, 550 with microdata) and brings
-rdflib along, where a substring test skips the pages without JSON-LD.
+where this gets 95, and alone costs several milliseconds a page; extruct reads the same JSON-LD values as ``json_ld``
+does, but parses every page again (about 900 pages/s for JSON-LD alone, 550 with microdata) and brings rdflib along,
+where a substring test skips the pages without JSON-LD.
 """
 
 from __future__ import annotations
 
 import html as htmllib
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from pipelines.metadata import json_ld
 from pipelines.metadata.dates import Mention, iso_datetime, mentions, tzinfo, url_date, url_year
 
 _BLOCK_TAG = re.compile(r"<(/?)(script|style|noscript|textarea|template|title)\b[^<>]*>|<!--|-->", re.I)
@@ -64,10 +64,14 @@ PUBLISHED_META = (
     "published_time", "article.published", "dc.date.issued", "dcterms.issued", "dc.date.created", "dc.date",
     "sailthru.date", "weibo:article:create_at", "og:time", "date", "pub_date", "created", "datecreated",
     "dc:created", "dc.created", "dcterms.created", "dc.issued", "dc:issued", "dc:date", "dc.date.published",
+    "article_date_original", "article_date", "original-publish-date", "parsely-pub-date", "date_published",
+    "publication_date", "citation_publication_date", "citation_date", "prism.publicationdate", "article.created",
+    "cxenseparse:recs:publishtime", "rnews:datepublished", "og:pubdate",
 )
 UPDATED_META = ("article:modified_time", "og:updated_time", "datemodified", "lastmod", "last-modified",
                 "dc.date.modified", "dcterms.modified", "dc:modified", "dc.modified", "weibo:article:update_at",
-                "article.updated", "modified")
+                "article.updated", "modified", "article_date_updated", "date_modified", "last_updated",
+                "parsely-updated", "revision_date")
 _SCRIPT_PUBLISHED = ("first_publish_time", "firstPublishTime", "newsTime", "publish_time", "publishTime", "publish_date",
                      "publishDate", "pub_time", "pubTime", "pubtime", "pubDate", "pub_date", "ptime", "create_time",
                      "createTime", "datePublished", "published_at", "publishedAt", "ct", "time")
@@ -145,14 +149,16 @@ def choose_dates(page: Page, *, tz: str | None = "+08:00", today=None) -> Dates:
             setattr(out, kind, iso)
             out.evidence[kind] = evidence
 
+    weak = []  # the chosen publication is a bare day no word marks (a photo caption's `on October 11, 2023`?)
+
     def offer_mentions(found: list[Mention], evidence: str) -> None:
         for m in found:
             if m.role == "updated":
                 offer("updated_at", m.iso, evidence)
-        for role in ("published", None):
-            for m in found:
-                if m.role == role:
-                    offer("published_at", m.iso, evidence)
+        for m in [m for m in found if m.role == "published"] + _timed_first(m for m in found if m.role is None):
+            if out.published_at is None and plausible(m.iso):
+                offer("published_at", m.iso, evidence)
+                weak.append(m.role is None and not m.has_time and not m.labelled)
 
     offer_mentions(mentions(page.header_text, year=year, today=now, tz=tz), "header")
     for line in page.paragraphs[:EDGE_LINES]:  # the body's first lines: a dateline, a 发布时间 line
@@ -166,8 +172,15 @@ def choose_dates(page: Page, *, tz: str | None = "+08:00", today=None) -> Dates:
     if out.published_at is None and page.html:
         text = _PageText(page.html, page.title, page.paragraphs, year, now, tz)
         offer_mentions(text.header_mentions(), "header")
-    for kind, iso, evidence in _machine_readable(page.html or "", page.meta, tz, full=out.published_at is None):
+    declared = [(kind, iso, evidence) for kind, iso, evidence in
+                _machine_readable(page.html or "", page.meta, tz, full=out.published_at is None) if plausible(iso)]
+    for kind, iso, evidence in declared:
         offer(kind, iso, evidence)
+    # A declared publication (JSON-LD, meta) outweighs a bare day that no word marks, when they disagree.
+    stated = next(((iso, evidence) for kind, iso, evidence in declared
+                   if kind == "published_at" and evidence in ("jsonld", "meta")), None)
+    if weak and weak[0] and stated and not _same_day(out.published_at, stated[0]):
+        out.published_at, out.evidence["published_at"] = stated
     for line in reversed(page.paragraphs[-EDGE_LINES:]):  # a post's own closing line: `posted @ …`, `(… 20:00)`
         offer_mentions(_dated_line(line, year, now, tz), "body_tail")
     if out.published_at is None and out.evidence.get("updated_at") in _VISIBLE:
@@ -182,11 +195,21 @@ def choose_dates(page: Page, *, tz: str | None = "+08:00", today=None) -> Dates:
     if out.published_at is None and url_day:
         offer("published_at", url_day, "url")
     shown_only_update = out.updated_at is not None and out.evidence.get("published_at") == out.evidence.get("updated_at")
-    if out.updated_at and out.published_at and (out.updated_at < out.published_at or (
+    if out.updated_at and out.published_at and (_instant(out.updated_at) < _instant(out.published_at) or (
             out.updated_at == out.published_at and not shown_only_update)):
         out.updated_at = None
         out.evidence.pop("updated_at", None)
     return out
+
+
+def _timed_first(found) -> list[Mention]:
+    """Unmarked dates, those with a time of day first: beside an article's `November 2, 2023 3:53 PM`, a bare
+    `March 24, 2014` in the same header is a photo's caption."""
+    return sorted(found, key=lambda m: not m.has_time)
+
+
+def _instant(iso: str) -> datetime:
+    return datetime.fromisoformat(iso)
 
 
 def _dated_line(line: str, year, today, tz) -> list[Mention]:
@@ -351,19 +374,16 @@ def _machine_readable(html: str, meta: dict, tz, *, full: bool):
     """(field, iso, evidence) of what the page declares for machines, most trusted first. JSON-LD and meta tags
     always (they also state the update); script variables, ``<time>`` and the like only when ``full`` (the page's
     visible header did not say when), each after a cheap test that the page has any."""
-    json_ld = "ld+json" in html  # each such test reads the whole page: once is enough
-    scripts = _blocks(html)[1] if json_ld or (full and ("<script" in html or "<SCRIPT" in html)) else []
-    if json_ld:
-        for content in (content for attrs, content in scripts if _JSON_LD.search(attrs)):
-            for key, kind in (("datePublished", "published_at"), ("dateCreated", "published_at"),
-                              ("dateModified", "updated_at")):
-                value = _json_ld_value(content, key)
-                if value:
-                    yield kind, iso_datetime(value, tz=tz), "jsonld"
+    for key, kind in (("datePublished", "published_at"), ("dateCreated", "published_at"),
+                      ("dateModified", "updated_at")):
+        value = json_ld.first_string(html, key)
+        if value:
+            yield kind, iso_datetime(value, tz=tz), "jsonld"
     yield "published_at", meta_datetime(meta, tz=tz), "meta"
     yield "updated_at", meta_datetime(meta, tz=tz, keys=UPDATED_META), "meta"
     if not full:
         return
+    scripts = _blocks(html)[1] if "<script" in html or "<SCRIPT" in html else []
     if scripts:
         for content in (content for attrs, content in scripts if not _JSON_LD.search(attrs)):
             for m in _SCRIPT_VAR.finditer(content, 0, SCRIPT_CHARS):
@@ -399,22 +419,4 @@ def meta_datetime(meta: dict | None, *, tz: str | None = "+08:00", keys: tuple[s
         iso = iso_datetime(lowered.get(key), tz=tz) if lowered.get(key) else None
         if iso:
             return iso
-    return None
-
-
-def _json_ld_value(content: str, key: str) -> str | None:
-    try:
-        data = json.loads(content.strip().rstrip(";"), strict=False)
-    except ValueError:
-        m = re.search(r'"' + key + r'"\s*:\s*"([^"]+)"', content)
-        return m.group(1) if m else None
-    stack = [data]
-    while stack:
-        item = stack.pop(0)
-        if isinstance(item, dict):
-            if isinstance(item.get(key), str):
-                return item[key]
-            stack.extend(v for v in item.values() if isinstance(v, (dict, list)))
-        elif isinstance(item, list):
-            stack.extend(item)
     return None

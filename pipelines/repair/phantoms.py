@@ -35,7 +35,7 @@ PHANTOM_MARKS = "?*\ufffd"
 """What a mirror's decoder wrote for the invalid pair `x(`: `?`, or `*` on some mirrors, or U+FFFD where the copy
 was read by a decoder that follows the WHATWG standard (or Python's `errors="replace"`), which keeps the `(` as the
 ASCII byte it is: `我們�(nèi)杂性S多`."""
-_MARK = "(?:[?*]|\ufffd\(?)"
+_MARK = "(?:[?*]|\ufffd\\(?)"
 SITE = re.compile(rf"{_MARK}({SYLLABLE})\s?\)")
 """A phantom: the `?` (or `*`, or `�` and the `(` it left) that ate a lead byte, then the syllable (a space may
 follow it) and the closing parenthesis."""
