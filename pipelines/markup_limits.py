@@ -146,8 +146,8 @@ def _surely_within(html: str) -> bool:
       characters holds at most ``(n + 1) // 2``; the few longer texts (an inline SVG path, a data URL) are counted;
     - depth: every start tag that is not void or optional-end adds a level (also the raw-text ones and the
       ``<x/>`` the exact scan lets go), every such end tag takes one, never below zero; the deepest level of that
-      walk is its running sum less the running minimum of that sum (no deeper than the count of ``<`` that
-      opens no end tag, which settles it for most pages).
+      walk is its running sum less the running minimum of that sum (no deeper than the count of start tags,
+      which settles it for most pages).
     """
     opening = html.count("<")
     if opening > FAST_PATH_MAX_TAGS:
@@ -164,7 +164,7 @@ def _surely_within(html: str) -> bool:
         return False
     if (sum(lengths) + len(lengths)) // 2 > MAX_ATTRIBUTES:
         return False
-    if opening - html.count("</") <= MAX_DEPTH:  # fewer start tags than levels allowed
+    if len(tokens) - list(map(_SLASH, tokens)).count("/") <= MAX_DEPTH:  # fewer start tags than levels allowed
         return True
     steps = map(_NO_STEP.get, map(str.lower, map(_NAME, tokens)), map(_STEP.__getitem__, map(_SLASH, tokens)))
     levels = list(accumulate(steps, initial=0))

@@ -16,13 +16,19 @@ from lxml import etree
 MAX_INPUT_CHARS = 8_000_000
 """Longer inputs are cut before parsing: no news article needs more, and parsing time grows with the input."""
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_NONCHARACTERS = ("\ufffe".encode(), "\uffff".encode())
+"""What libxml2 refuses as no XML character: C0 controls but tab and line ends, DEL, U+FFFE and U+FFFF. In UTF-8 a
+control byte is never part of another character, so they are deleted from the bytes by one C-speed ``translate``
+(a regex over the decoded text took a fifth of the parse)."""
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _SPACE = re.compile(r"[\s\u3000\xa0\u200b\u200c\u200d\ufeff]+")
 
-_PARSER = etree.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True, default_doctype=False)
+_PARSER = etree.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True, default_doctype=False,
+                           encoding="utf-8")
 """lxml's plain HTML parser, not ``lxml.html``'s: that one looks up a Python element class for every element the
-code touches, which cost a tenth of the extraction time; nothing here needs ``HtmlElement``'s methods."""
+code touches, which cost a tenth of the extraction time; nothing here needs ``HtmlElement``'s methods. It reads
+UTF-8 bytes, the decoded text encoded again, whatever charset the page's meta tags name."""
 
 BLOCK_BREAK = frozenset(
     "p div br li ul ol dl dt dd table tr td th tbody thead tfoot h1 h2 h3 h4 h5 h6 pre blockquote article section "
@@ -53,11 +59,15 @@ def parse(document: str | bytes) -> tuple[etree._Element | None, str | None]:
         return None, f"undecodable: {type(exc).__name__}"
     if len(text) > MAX_INPUT_CHARS:
         text = text[:MAX_INPUT_CHARS]
-    text = _XML_DECLARATION.sub("", _CONTROL.sub("", text), count=1)
-    if not text.strip():
+    text = _XML_DECLARATION.sub("", text, count=1)
+    data = text.encode("utf-8", "replace").translate(None, _CONTROL_BYTES)
+    for noncharacter in _NONCHARACTERS:
+        if noncharacter in data:
+            data = data.replace(noncharacter, b"")
+    if not data or data.isspace():
         return None, "empty document"
     try:
-        root = etree.fromstring(text, parser=_PARSER)
+        root = etree.fromstring(data, parser=_PARSER)
     except Exception as exc:  # noqa: BLE001 - libxml2 refuses some inputs outright
         return None, f"unparsable: {type(exc).__name__}: {exc}"
     if root is None:

@@ -396,8 +396,15 @@ def _line_kind(text: str, r: Rules) -> str | None:
     """The boilerplate kind of a short block or line of text, if it is one. Rules are tried only on text short
     enough for them and holding one of their required words: most lines are tried against next to none."""
     size = len(text)
+    folded = None
     for kind, (pattern, max_chars, requires) in r.boilerplate_lines.items():
-        if size <= max_chars and (requires is None or requires.search(text)) and pattern.search(text):
+        if size > max_chars:
+            continue
+        if requires is not None:
+            folded = text.lower() if folded is None else folded
+            if not requires.search(folded):
+                continue
+        if pattern.search(text):
             return kind
     return None
 
