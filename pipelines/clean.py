@@ -18,6 +18,7 @@ from pipelines.decode import decode
 from pipelines.extract import Extracted, extract
 from pipelines.input_size import MAX_INPUT_BYTES
 from pipelines.metadata.declared import declared_authors, site_names
+from pipelines.metadata.latin_byline import latin_byline
 from pipelines.metadata import (
     Page,
     agency_tag,
@@ -207,6 +208,9 @@ def clean_page(data: bytes | str, *, url: str | None = None, content_type: str |
             title = stripped.fields.get("title") or headline(paragraphs)
             if title and paragraphs and paragraphs[0] == title:
                 paragraphs = paragraphs[1:]
+        lead_names, paragraphs = _lead_byline(paragraphs)
+        if lead_names:
+            stripped.removed["byline"] += 1
         body = "\n".join(paragraphs)
 
         stage = "metadata"
@@ -224,6 +228,10 @@ def clean_page(data: bytes | str, *, url: str | None = None, content_type: str |
         published_at, updated_at = published_at or dates.published_at, updated_at or dates.updated_at
         header_byline = _header_byline(extracted.header_text)
         body_byline = _body_byline(paragraphs)
+        authors = (join_names(_field(extracted, fields, "author")) or "、".join((header_byline or body_byline or [[]])[0])
+                   or "、".join(lead_names or latin_byline(extracted.header_text)
+                               or declared_authors(text if kind == "html" else None, extracted.meta,
+                                                   site_names(extracted.meta, extracted.page_title))) or None)
         match = profile.article_match(url_path(url)) if profile is not None else None
         section = (section_from_crumbs(extracted.breadcrumb) or fields.get("section")
                    or (profile.section_for(match[1].get("catid") or match[1].get("channel")) if match else None))
@@ -268,9 +276,7 @@ def clean_page(data: bytes | str, *, url: str | None = None, content_type: str |
             source=clean_source(_field(extracted, fields, "source")) or (header_byline or (None, None))[1]
             or unlabelled_source(extracted.header_text) or (agency_tag(paragraphs[0]) if paragraphs else None)
             or (body_byline or (None, None))[1],
-            author=join_names(_field(extracted, fields, "author")) or "、".join((header_byline or body_byline or [[]])[0])
-            or "、".join(declared_authors(text if kind == "html" else None, extracted.meta,
-                                         site_names(extracted.meta, extracted.page_title))) or None,
+            author=authors,
             editor=editor_name(_field(extracted, fields, "editor")),
             body=body,
             images=extracted.images,
@@ -333,6 +339,20 @@ def _body_byline(paragraphs: list[str]) -> tuple[list[str], str | None] | None:
         if found:
             return found
     return None
+
+
+LEAD_BYLINE_CHARS = 100
+
+
+def _lead_byline(paragraphs: list[str]) -> tuple[list[str], list[str]]:
+    """(names, the rest) when the body opens with a `By …` line of its own (an English page whose byline the
+    extractor kept in the body), else ([], paragraphs)."""
+    first = paragraphs[0] if paragraphs else ""
+    if len(first) <= LEAD_BYLINE_CHARS and first.startswith(("By ", "BY ", "By:")):
+        names = latin_byline(first)
+        if names:
+            return names, paragraphs[1:]
+    return [], paragraphs
 
 
 def _content_id(title: str | None, body: str) -> str:

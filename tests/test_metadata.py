@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from pipelines.clean import clean_page
+from pipelines.metadata.dates import day_first_page
+from pipelines.metadata.latin_byline import latin_byline
 from pipelines.metadata import (
     Page,
     byline,
@@ -120,6 +122,20 @@ def test_names(case):
 def test_byline(case):
     found = byline(case["input"])
     assert (list(map(list, [found[0]])) + [found[1]] if found else None) == case["expected"], case["comment"]
+
+
+@pytest.mark.parametrize("html, day_first", [
+    ('<html lang="es">', True), ('<html lang="de-DE">', True), ('<html class="x" lang=en-GB>', True),
+    ('<html lang="en-US">', False), ('<html lang="en">', False), ('<html lang="zh-CN">', False), ("<html>", False),
+    (None, False),
+])
+def test_day_first_page(html, day_first):
+    assert day_first_page(html) is day_first
+
+
+@pytest.mark.parametrize("case", _metadata_cases("latin_bylines.json"))
+def test_latin_byline(case):
+    assert latin_byline(case["input"]) == case["expected"], case["comment"]
 
 
 @pytest.mark.parametrize("case", _metadata_cases("pages.json"))

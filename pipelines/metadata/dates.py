@@ -162,6 +162,22 @@ def _build(y: int, mo: int, d: int, m: re.Match, zone: timezone, convert: bool) 
     return value
 
 
+_HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})(?:[-_]([A-Za-z]{2}))?", re.I)
+MONTH_FIRST = frozenset({"en", "zh", "ja", "ko", "fil", "tl"})
+"""Languages whose pages write a slashed date month first (or year first, where the order never comes up)."""
+DAY_FIRST_ENGLISH = frozenset({"gb", "au", "nz", "ie", "in", "za", "ng", "ke", "sg", "my", "pk"})
+
+
+def day_first_page(html: str | None) -> bool:
+    """Whether the page's ``<html lang>`` says its slashed dates put the day first: every language but those of
+    ``MONTH_FIRST``, and English outside the United States where the region says so (`en-GB`)."""
+    found = _HTML_LANG.search(html[:5000]) if html else None
+    if found is None:
+        return False
+    language, region = found.group(1).lower(), (found.group(2) or "").lower()
+    return language not in MONTH_FIRST or (language == "en" and region in DAY_FIRST_ENGLISH)
+
+
 def _two_digit_year(y: int) -> int:
     return 2000 + y if y < 70 else 1900 + y
 
@@ -184,12 +200,14 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 
 def mentions(text: str | None, *, year: int | None = None, today: date | None = None,
-             tz: str | None = "+08:00") -> list[Mention]:
+             tz: str | None = "+08:00", day_first: bool = False) -> list[Mention]:
     """Every date of ``text`` in order, with its role (see ``Mention``).
 
     A date without a year (`10-22 10:30`) takes ``year`` (from the URL), else the latest year that does not put it
     in the future of ``today`` (the crawl date). A two-digit year counts only where the text says it is one
-    (`05年9月15日`, or `05-09-15 11:46` after a 发表于-like word). A date without a time gets 00:00.
+    (`05年9月15日`, or `05-09-15 11:46` after a 发表于-like word). A date without a time gets 00:00. ``day_first``
+    reads an ambiguous `08/01/2014` as the 8th of January, as a Spanish or British page means it (see
+    ``day_first_page``); otherwise it is the American 1st of August.
     """
     if not text:
         return []
@@ -217,7 +235,7 @@ def mentions(text: str | None, *, year: int | None = None, today: date | None = 
         add(m, int(m["y"]), int(m["m"]), int(m["d"]))
     for m in _YEAR_LAST.finditer(plain):
         first, second = int(m["a"]), int(m["b"])
-        add(m, int(m["y"]), *((second, first) if first > 12 else (first, second)))
+        add(m, int(m["y"]), *((second, first) if first > 12 or (day_first and second <= 12) else (first, second)))
     for m in _TWO_DIGIT.finditer(plain):
         add(m, _two_digit_year(int(m["y"])), int(m["m"]), int(m["d"]))
     for m in _TWO_DIGIT_DASHED.finditer(plain):

@@ -14,6 +14,10 @@ template's. The article's date is found by where it stands and what it says, in 
    `日期：` label marks, close to it), but never from the body's middle, never a day the URL contradicts, and never
    an unmarked date outside the header (the nav's today, the teasers', the comments').
 
+Among a header's unmarked dates, one with a time of day comes first (beside `November 2, 2023 3:53 PM`, a bare
+`March 24, 2014` is a photo's caption), and a bare day no word marks yields to a declared publication (JSON-LD, meta)
+more than two days away from it.
+
 A word marking an update (`更新`, `最后更新`, ``dateModified``) makes a date the ``updated_at``; the publication
 beats the update when both are shown, and a page that shows only its update time has that as its publication too
 (and keeps it as ``updated_at``, since the page says it is one).
@@ -34,7 +38,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from pipelines.metadata import json_ld
-from pipelines.metadata.dates import Mention, iso_datetime, mentions, tzinfo, url_date, url_year
+from pipelines.metadata.dates import Mention, day_first_page, iso_datetime, mentions, tzinfo, url_date, url_year
 
 _BLOCK_TAG = re.compile(r"<(/?)(script|style|noscript|textarea|template|title)\b[^<>]*>|<!--|-->", re.I)
 """The tags whose content is no visible text, found in one linear pass (a lazy `<script>.*?</script>` rescans the
@@ -136,6 +140,7 @@ def choose_dates(page: Page, *, tz: str | None = "+08:00", today=None) -> Dates:
     now = today or datetime.now(zone).date()
     url_day = url_date(page.url, tz=tz) or url_date((page.meta or {}).get("og:url"), tz=tz)  # the page's own URL
     year = url_year(page.url)
+    day_first = day_first_page(page.html)
     out = Dates()
 
     def plausible(iso: str | None) -> bool:
@@ -160,17 +165,18 @@ def choose_dates(page: Page, *, tz: str | None = "+08:00", today=None) -> Dates:
                 offer("published_at", m.iso, evidence)
                 weak.append(m.role is None and not m.has_time and not m.labelled)
 
-    offer_mentions(mentions(page.header_text, year=year, today=now, tz=tz), "header")
+    offer_mentions(mentions(page.header_text, year=year, today=now, tz=tz, day_first=day_first), "header")
     for line in page.paragraphs[:EDGE_LINES]:  # the body's first lines: a dateline, a 发布时间 line
-        offer_mentions(_dated_line(line, year, now, tz), "body_head")
+        offer_mentions(_dated_line(line, year, now, tz, day_first), "body_head")
     for name in ("published_at", "updated_at"):
         value = page.body_fields.get(name)
         if value:
-            offer_mentions(_as_role(mentions(value, year=year, today=now, tz=tz), name), "body_line")
+            offer_mentions(_as_role(mentions(value, year=year, today=now, tz=tz, day_first=day_first), name),
+                           "body_line")
     # What follows costs a pass over the page: only for the pages whose header did not say when.
     text = None
     if out.published_at is None and page.html:
-        text = _PageText(page.html, page.title, page.paragraphs, year, now, tz)
+        text = _PageText(page.html, page.title, page.paragraphs, year, now, tz, day_first)
         offer_mentions(text.header_mentions(), "header")
     declared = [(kind, iso, evidence) for kind, iso, evidence in
                 _machine_readable(page.html or "", page.meta, tz, full=out.published_at is None) if plausible(iso)]
@@ -182,11 +188,11 @@ def choose_dates(page: Page, *, tz: str | None = "+08:00", today=None) -> Dates:
     if weak and weak[0] and stated and not _same_day(out.published_at, stated[0]):
         out.published_at, out.evidence["published_at"] = stated
     for line in reversed(page.paragraphs[-EDGE_LINES:]):  # a post's own closing line: `posted @ …`, `(… 20:00)`
-        offer_mentions(_dated_line(line, year, now, tz), "body_tail")
+        offer_mentions(_dated_line(line, year, now, tz, day_first), "body_tail")
     if out.published_at is None and out.evidence.get("updated_at") in _VISIBLE:
         out.published_at, out.evidence["published_at"] = out.updated_at, out.evidence["updated_at"]
     if out.published_at is None and page.html:
-        text = text or _PageText(page.html, page.title, page.paragraphs, year, now, tz)
+        text = text or _PageText(page.html, page.title, page.paragraphs, year, now, tz, day_first)
         marked = text.marked_mention(url_day)
         if marked:
             offer("updated_at" if marked.role == "updated" else "published_at", marked.iso, "marked")
@@ -212,13 +218,13 @@ def _instant(iso: str) -> datetime:
     return datetime.fromisoformat(iso)
 
 
-def _dated_line(line: str, year, today, tz) -> list[Mention]:
+def _dated_line(line: str, year, today, tz, day_first: bool) -> list[Mention]:
     """The dates of a short line that is no sentence (`http://www.sina.com.cn 2012年01月12日15:57 凤凰网`,
     `(2012-01-17 20:00) 晚間新聞`, `posted @ 2004-12-27 12:46`); a sentence that names a day (`2019年1月1日，…`)
     tells of an event, not of the article, and a comment's header line of the comment."""
     if len(line) > EDGE_LINE_CHARS or _SENTENCE.search(line) or _COMMENT_LINE.search(line):
         return []
-    return mentions(line, year=year, today=today, tz=tz)
+    return mentions(line, year=year, today=today, tz=tz, day_first=day_first)
 
 
 def _as_role(found: list[Mention], field_name: str) -> list[Mention]:
@@ -229,13 +235,13 @@ def _as_role(found: list[Mention], field_name: str) -> list[Mention]:
 class _PageText:
     """The page's visible text and where the headline and the body are in it, read once and only when asked."""
 
-    def __init__(self, html: str, title: str | None, paragraphs: list[str], year, today, tz) -> None:
+    def __init__(self, html: str, title: str | None, paragraphs: list[str], year, today, tz, day_first: bool) -> None:
         self.text = _visible_text(html)
         self.title_end, self.body_start, self.body_end = _anchors(self.text, title, paragraphs)
         window = _window(self.text, self.title_end, self.body_start, self.body_end)
         offset = _window_start(self.title_end, self.body_start)
         self.found = [Mention(m.start + offset, m.end + offset, m.iso, m.has_time, m.role, m.labelled)
-                      for m in mentions(window, year=year, today=today, tz=tz)]
+                      for m in mentions(window, year=year, today=today, tz=tz, day_first=day_first)]
 
     def header_mentions(self) -> list[Mention]:
         """The dates between the headline and the body (at most ``HEADER_CHARS`` above the body)."""
