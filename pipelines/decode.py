@@ -11,6 +11,8 @@ A clean UTF-8 page costs one strict `bytes.decode` plus a few regex probes: dete
 
 from __future__ import annotations
 
+import itertools
+
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -275,6 +277,12 @@ def _detect(data: bytes, declared: str | None, rejected: str | None) -> Decoded:
             return Decoded(text, rival.codec, "detected", declared, rejected, max(0.0, 1.0 - rival.mess),
                            count_losses(text))
     else:
+        if len(sample) < _FEW_HIGH_BYTES and sample is not data:  # a long text with a stray accent or two
+            context = _in_context(data)
+            latin = language.latin_reading(context, flawless=True) or language.non_chinese_reading(context)
+            if latin is not None:
+                text = decode_lenient(data, latin[0])
+                return Decoded(text, latin[0], "detected", declared, rejected, latin[1], count_losses(text))
         for codec in (*language.JAPANESE[:2], *language.KOREAN[:2]):
             # charset-normalizer finds Japanese mixed with Latin words messy (0.4); kana or Korean order decide
             reading = decode_strict(sample, codec) or decode_head(data, codec, _SAMPLE)
@@ -398,6 +406,17 @@ def _sample(data: bytes) -> bytes:
             break
         runs.append(match.group())
     return b"\n".join(runs) if runs else data[:_SAMPLE]
+
+
+_FEW_HIGH_BYTES = 64
+_CONTEXT_BYTES = 80
+
+
+def _in_context(data: bytes) -> bytes:
+    """The non-ASCII runs of a long text with the ASCII around them: where there are only a few (`Blanchard\xd5s`),
+    the runs alone say nothing, the words they sit in do."""
+    spans = [match.span() for match in itertools.islice(_HIGH_RUN.finditer(data), 200)]
+    return b"\n".join(data[max(0, start - _CONTEXT_BYTES): end + _CONTEXT_BYTES] for start, end in spans)
 
 
 def _plausible_chinese(text: str, least: int = 2) -> bool:

@@ -209,15 +209,15 @@ def non_chinese_reading(sample: bytes) -> tuple[str, float] | None:
     language (mess <= 0.1, coherence >= 0.3): (codec, confidence), or None."""
     best = _best(from_bytes(sample, cp_isolation=list(_NOT_CHINESE)))
     if best is None or best.chaos > 0.1 or best.coherence < 0.3:
-        return _latin_reading(sample)
+        return latin_reading(sample)
     return canonical(best.encoding), _confidence(best)
 
 
-def _latin_reading(sample: bytes) -> tuple[str, float] | None:
+def latin_reading(sample: bytes, *, flawless: bool = False) -> tuple[str, float] | None:
     """The Latin code page whose reading is clean, coherent and free of `oddities`, scored on the whole reading.
     charset-normalizer judges chunks of the bytes and can reject every reading of a text whose letters sit where
     the chunks cut (a Polish article in ISO-8859-2 came back with none); the whole reading's mess and coherence,
-    its own measures, still tell."""
+    its own measures, still tell. ``flawless`` keeps only a reading without any oddity."""
     readings = []
     for rank, codec in enumerate(_LATIN_DETECTABLE):
         text = decode_strict(sample, codec)
@@ -225,7 +225,7 @@ def _latin_reading(sample: bytes) -> tuple[str, float] | None:
             reading = score(text, codec)
             if reading.mess <= 0.1 and reading.coherence >= 0.3:
                 readings.append((oddities(text), reading.mess, rank, reading))
-    if not readings:
+    if not readings or (flawless and min(readings)[0]):
         return None
     reading = min(readings)[-1]
     return reading.codec, max(0.0, 1.0 - reading.mess)
@@ -263,13 +263,19 @@ _BETWEEN_LETTERS = re.compile("(?<=[A-Za-z\u00c0-\u024f])[^\x00-\x7f\u00b7\u00c0
 """A non-ASCII character between two Latin letters (`syntyv‰t`, `est‡n`); the middle dot is Catalan's `l·l`."""
 
 
+_CAPITAL_INSIDE = re.compile("(?<=[a-z\u00df-\u00f6\u00f8-\u00ff])[\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f]")
+"""An accented capital right after a small letter (`BlanchardÕs`): how windows-1252 reads a Mac's curly quotes and
+dashes (`’` is `Õ`, `“` `Ò`, `—` `Ñ`), never how a word is spelt."""
+
+
 def oddities(text: str) -> int:
     """Signs of a wrong single-byte code page in a Latin text: accented letters that no one alphabet holds together
-    (`stray_letters`), and symbols or superscripts inside words (dashes, quotes and apostrophes may sit there; others
-    do not)."""
-    glued = sum(1 for char in _BETWEEN_LETTERS.findall(text[:_SAMPLE])
+    (`stray_letters`), symbols or superscripts inside words (dashes, quotes and apostrophes may sit there; others
+    do not), and accented capitals inside words."""
+    sample = text[:_SAMPLE]
+    glued = sum(1 for char in _BETWEEN_LETTERS.findall(sample)
                 if unicodedata.category(char)[0] in "SC" or unicodedata.category(char) in ("Po", "No"))
-    return stray_letters(text) + glued
+    return stray_letters(text) + glued + sum(map(str.isupper, _CAPITAL_INSIDE.findall(sample)))
 
 
 _LATIN_ALPHABETS = [frozenset(letters) for name, letters in json.loads(

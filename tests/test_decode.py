@@ -179,3 +179,19 @@ def test_page_of_mixed_runs_decodes_back(paragraphs, data):
     assert result.text == page
     if len(set(codecs)) == 2:
         assert result.source == "mixed" and result.runs >= 2
+
+
+_LONG_ASCII = "The trackpad reports its vendor, its product and its version number to the system log.\n" * 300
+
+
+@pytest.mark.parametrize("word, codec", [
+    ("Blanchard’s", "mac_roman"),  # chardet's MacRoman test file: one curly apostrophe in 750 KB of ASCII
+    ("Blanchard’s", "cp1252"),
+    ("café", "cp1252"),
+    ("naïve café", "mac_roman"),
+])
+def test_a_few_accents_in_a_long_ascii_text(word, codec):
+    """With one or two non-ASCII bytes in a long text, the words around them decide, not a lone CJK pair
+    (`\\xd5s` is a Big5 character)."""
+    data = (_LONG_ASCII + f"Daniel {word} trackpad.\n" + _LONG_ASCII).encode(codec)
+    assert decode(data).text == data.decode(codec)
