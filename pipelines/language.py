@@ -68,7 +68,7 @@ def is_japanese(codec: str) -> bool:
 DETECTABLE = ("utf_8", "gb18030", "big5hkscs", "cp932", "euc_jp", "cp949", "johab", "cp1252", "cp1250", "cp1251",
               "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp874", "koi8_r", "koi8_u", "iso8859_2",
               "iso8859_5", "iso8859_6", "iso8859_7", "iso8859_8", "iso8859_13", "iso8859_15", "mac_roman",
-              "mac_cyrillic", "cp437", "cp850", "cp866")
+              "mac_cyrillic", "cp437", "cp850", "cp866", "cp855")
 
 
 @dataclass(frozen=True)
@@ -259,13 +259,17 @@ def _best(matches):
 
 _NEAR_CHAOS = 0.02
 _NEAR_COHERENCE = 0.05
-_BETWEEN_LETTERS = re.compile("(?<=[A-Za-z\u00c0-\u024f])[^\x00-\x7f\u00b7\u00c0-\u024f](?=[A-Za-z\u00c0-\u024f])")
-"""A non-ASCII character between two Latin letters (`syntyv‰t`, `est‡n`); the middle dot is Catalan's `l·l`."""
+_LETTERS = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0386\u0388-\u03ce\u0400-\u045f"
+"""Latin, Greek and Cyrillic letters: the scripts of the single-byte code pages."""
+_BETWEEN_LETTERS = re.compile(f"(?<=[{_LETTERS}])[^\x00-\x7f\u00b7{_LETTERS}](?=[{_LETTERS}])")
+"""A non-ASCII character between two letters (`syntyv‰t`, `est‡n`); the middle dot is Catalan's `l·l`."""
 
 
-_CAPITAL_INSIDE = re.compile("(?<=[a-z\u00df-\u00f6\u00f8-\u00ff])[\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f]")
-"""An accented capital right after a small letter (`BlanchardÕs`): how windows-1252 reads a Mac's curly quotes and
-dashes (`’` is `Õ`, `“` `Ò`, `—` `Ñ`), never how a word is spelt."""
+_CAPITAL_INSIDE = re.compile("(?<=[a-z\u00df-\u00f6\u00f8-\u00ff\u03ac-\u03ce\u0430-\u045f])"
+                             "[\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f\u0386\u0388-\u038f\u0391-\u03ab\u0400-\u042f]")
+"""A non-ASCII capital right after a small letter (`BlanchardÕs`, `απΆτον`): how windows-1252 reads a Mac's curly
+quotes and dashes (`’` is `Õ`, `“` `Ò`, `—` `Ñ`), and windows-1253 ISO-8859-7's apostrophe, never how a word is
+spelt (Latin Extended-A mixes capitals and small letters: only the capitals count)."""
 
 
 def oddities(text: str) -> int:

@@ -195,3 +195,16 @@ def test_a_few_accents_in_a_long_ascii_text(word, codec):
     (`\\xd5s` is a Big5 character)."""
     data = (_LONG_ASCII + f"Daniel {word} trackpad.\n" + _LONG_ASCII).encode(codec)
     assert decode(data).text == data.decode(codec)
+
+
+@pytest.mark.parametrize("text, codec", [
+    # chardet's ISO-8859-7 test file: windows-1253 reads its apostrophe (0xA2) as Ά inside a word, its Ά (0xB6) as ¶
+    ("Άνεμοι και Μήνυμα. Κάθισε πίσω απ’τον πάγκο, πάνω σ’ένα κρεβάτι, και περίμενε ώσπου να έρθει το πρωί. "
+     "Ύστερα σηκώθηκε, άνοιξε το παράθυρο και κοίταξε τον δρόμο που έβγαζε στη θάλασσα.", "iso8859_7"),
+    # chardet's IBM855 files: DOS Cyrillic, which the GBK and UTF-8 run reader took for mixed Chinese
+    ("Вгиманазия. Сегодня в городе прошло заседание совета, на котором обсуждали планы строительства новой школы "
+     "и ремонт дорог в центральном районе. Жители просили ускорить работы до начала зимы.", "cp855"),
+])
+def test_single_byte_code_pages_of_chardets_files(text, codec):
+    data = text.encode(codec)
+    assert decode(data).text == text
