@@ -172,8 +172,9 @@ def byline(text: str | None) -> tuple[list[str], str | None] | None:
     if m["roles"]:
         names = []
         for role, part in zip(["", *_ROLE_SPLIT.findall(m["roles"])], _ROLE_SPLIT.split(m["roles"])):
-            if not _CORRESPONDENT.search(role):  # a 通讯员 supplied material: the project counts them apart
-                names.extend(split_names(part))
+            # A 通讯员 supplied material and a photographer took the pictures: the project counts them apart.
+            if not _CORRESPONDENT.search(role) and not _PHOTO_ROLE.fullmatch(role.strip()):
+                names.extend(split_names(_PHOTO_PART.split(part, 1)[0]))
     else:
         names = split_names(m["named"] or m["one"])
     if not names or (m["outlet"] and not _OUTLET_WORD.search(m["outlet"])):
@@ -184,6 +185,10 @@ def byline(text: str | None) -> tuple[list[str], str | None] | None:
 
 
 _CORRESPONDENT = re.compile(r"通讯员|通訊員")
+_PHOTO_ROLE = re.compile(r"(?:图|圖|摄|攝|摄影|攝影|摄像|攝像|制图|製圖)\s*[/／╱:：]?")
+"""A role that credits pictures alone (`图/李四`): unlike `文/图`, its person did not write the article."""
+_PHOTO_PART = re.compile(r"\s+(?:摄影|攝影|摄像|攝像|图片|圖片|制图|製圖)\s*[/／╱:：]?\s*")
+"""Where a reporter run goes on to the photographer (`记者 张三 摄影 李四`)."""
 PHOTO_CREDIT = re.compile(r"(?<![文/／])(?:摄|攝)\W?$")
 """A credit that ends in 摄 names the photographer (`新华社记者廖宇杰摄`); `文/摄` also wrote the text."""
 _BRACKET = re.compile(r"[【〔（(\[][^【】〔〕（）()\[\]]{2,40}[】〕）)\]]")
