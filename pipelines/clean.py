@@ -17,7 +17,7 @@ from pipelines import boilerplate, markup_limits, mirror, pagekind
 from pipelines.decode import decode
 from pipelines.extract import Extracted, extract
 from pipelines.input_size import MAX_INPUT_BYTES
-from pipelines.metadata.declared import declared_authors, site_names
+from pipelines.metadata.declared import declared_authors, site_names, wechat_account
 from pipelines.metadata.latin_byline import latin_byline
 from pipelines.metadata import (
     Page,
@@ -218,7 +218,8 @@ def clean_page(data: bytes | str, *, url: str | None = None, content_type: str |
         fields = {**boilerplate.fields_of(extracted.aside), **stripped.fields}
         tz = _zone(profile, body)
         year = url_year(url)
-        dates = choose_dates(Page(html=text if kind == "html" else None, url=url, title=raw_title,
+        html = text if kind == "html" else None
+        dates = choose_dates(Page(html=html, url=url, title=raw_title,
                                   paragraphs=raw_paragraphs, header_text=extracted.header_text, body_fields=fields,
                                   meta=extracted.meta), tz=tz)
         evidence = dict(dates.evidence)
@@ -230,14 +231,14 @@ def clean_page(data: bytes | str, *, url: str | None = None, content_type: str |
         body_byline = _body_byline(paragraphs)
         authors = (join_names(_field(extracted, fields, "author")) or "、".join((header_byline or body_byline or [[]])[0])
                    or "、".join(lead_names or latin_byline(extracted.header_text)
-                               or declared_authors(text if kind == "html" else None, extracted.meta,
-                                                   site_names(extracted.meta, extracted.page_title))) or None)
+                               or declared_authors(html, extracted.meta,
+                                                   site_names(extracted.meta, extracted.page_title, html))) or None)
         match = profile.article_match(url_path(url)) if profile is not None else None
         section = (section_from_crumbs(extracted.breadcrumb) or fields.get("section")
                    or (profile.section_for(match[1].get("catid") or match[1].get("channel")) if match else None))
 
         stage = "mirror"
-        found = mirror.detect(text if kind == "html" else None, explanation, stripped.removed, original=original)
+        found = mirror.detect(html, explanation, stripped.removed, original=original)
 
         stage = "pagekind"
         if extracted.page_kind != "article":
@@ -275,7 +276,7 @@ def clean_page(data: bytes | str, *, url: str | None = None, content_type: str |
             updated_at=updated_at,
             source=clean_source(_field(extracted, fields, "source")) or (header_byline or (None, None))[1]
             or unlabelled_source(extracted.header_text) or (agency_tag(paragraphs[0]) if paragraphs else None)
-            or (body_byline or (None, None))[1],
+            or (body_byline or (None, None))[1] or wechat_account(html),
             author=authors,
             editor=editor_name(_field(extracted, fields, "editor")),
             body=body,

@@ -1,4 +1,5 @@
-"""The authors a page declares for machines: JSON-LD ``author``, then the author meta tags.
+"""The authors a page declares for machines (JSON-LD ``author``, then the author meta tags), and a WeChat
+article's account.
 
 English and other foreign news pages rarely show a Chinese-style byline (记者 张三), but nearly all of them state
 their authors for search engines: ``"author": [{"@type": "Person", "name": "Jeremy Herb"}, …]`` in the article's
@@ -31,11 +32,13 @@ _LATIN_WORD = re.compile(r"[^\W\d_]")
 _TITLE_PARTS = re.compile(r"\s+[|｜–—-]\s+|\s*[_|｜]\s*")
 
 
-def site_names(meta: dict, page_title: str | None) -> tuple[str, ...]:
+def site_names(meta: dict, page_title: str | None, html: str | None = None) -> tuple[str, ...]:
     """What the page calls its site: og:site_name, application-name, the parts of its ``<title>`` after the
-    headline (`…_新闻中心_网易新闻`, `… | cleveland.com`)."""
+    headline (`…_新闻中心_网易新闻`, `… | cleveland.com`), a WeChat article's account (which WeChat also puts in
+    ``og:article:author``)."""
     parts = _TITLE_PARTS.split(page_title or "")[1:]
-    return tuple(n for n in (meta.get("og:site_name"), meta.get("application-name"), *parts) if n)
+    return tuple(n for n in (meta.get("og:site_name"), meta.get("application-name"), *parts, wechat_account(html))
+                 if n)
 
 
 def declared_authors(html: str | None, meta: dict, sites: tuple[str, ...] = ()) -> list[str]:
@@ -100,3 +103,16 @@ def _person(name: str, strict: bool) -> str | None:
 def _is_site(name: str, sites: tuple[str, ...]) -> bool:
     folded = name.casefold()
     return any(folded in site.casefold() or site.casefold() in folded for site in sites)
+
+
+_WECHAT_ACCOUNT = re.compile(r"""var\s+nickname\s*=\s*(?:htmlDecode\()?\s*["']([^"'<>\n]{1,40})["']""")
+
+
+def wechat_account(html: str | None) -> str | None:
+    """The public account a WeChat article was published by (`var nickname = htmlDecode("重庆发布")`): its outlet,
+    which the page shows only as a link the extractor leaves out."""
+    if not html or "mp.weixin.qq.com" not in html:
+        return None
+    found = _WECHAT_ACCOUNT.search(html)
+    return found.group(1).strip() or None if found else None
+
