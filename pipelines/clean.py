@@ -293,7 +293,7 @@ def clean_page(data: bytes | str, *, url: str | None = None, content_type: str |
 
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
-ZONE_SAMPLE_CHARS = 500
+ZONE_SAMPLE_CHARS = 200
 
 
 def _zone(profile, body: str) -> str | None:

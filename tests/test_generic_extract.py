@@ -168,3 +168,15 @@ def test_newspaper4k_pages_f1_floor():
     assert min(d.f1 for d in report.docs) >= 0.75, [(d.name, round(d.f1, 3)) for d in report.worst(3)]
     assert report.title_accuracy >= 0.8, report.summary()
     assert dict(report.leaks) == {}
+
+
+@pytest.mark.parametrize("label", ["当前位置", "当前&#20301;&#32622;", "当前&#x4F4D;&#x7F6E;"])
+def test_breadcrumb_of_a_page_of_unknown_layout(label):
+    """Found by its 当前位置 label, written out or as character references (which the cheap test before the tree
+    search must let through)."""
+    from pipelines.extract import extract
+
+    html = (f'<html><body><div class="crumb">{label}：<a href="/">首页</a> &gt; <a href="/n">新闻</a> &gt; 正文</div>'
+            "<h1>重庆加快推进媒体深度融合发展</h1><div><p>今年9月，中共中央办公厅、国务院办公厅印发意见，要求各地加快推进。"
+            "</p></div></body></html>")
+    assert extract(html, None).breadcrumb[-3:] == ["首页", "新闻", "正文"]

@@ -26,6 +26,7 @@ from pipelines.pagekind import LIST_MAX_TEXT, LOGIN_MAX_TEXT, VIDEO_MAX_TEXT, do
 _FIND_LOCATION = XPath("descendant::body/descendant::text()[contains(., '位置')]")
 _BREADCRUMB_LABELS = ("当前位置", "您的位置", "您现在的位置", "當前位置")
 _MAX_LINE = 120
+_LOCATION_REFERENCES = ("&#20301;", "&#x4f4d;", "&#x4F4D;", "&#X4F4D;")
 
 
 @dataclass
@@ -66,9 +67,9 @@ def _head_title(root, meta: dict, profile) -> str | None:
 
 
 def _may_say_location(html: str | bytes) -> bool:
-    """Whether a page can hold a 当前位置 label at all (written out or as character references): most pages do not,
-    and a substring test is much cheaper than searching the tree's text."""
-    return not isinstance(html, str) or "位置" in html or "&#" in html
+    """Whether a page can hold a 当前位置 label at all (written out, or 位 as a character reference): most pages do
+    not, and a substring test is much cheaper than searching the tree's text."""
+    return not isinstance(html, str) or "位置" in html or any(map(html.__contains__, _LOCATION_REFERENCES))
 
 
 def _breadcrumb(root) -> list[str]:
