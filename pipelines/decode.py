@@ -55,6 +55,10 @@ _EXOTIC_LETTER = re.compile(
     "[\u0180-\u01cc\u01dd-\u0250\u0252-\u0260\u0262-\u02af\u0300-\u0385\u03cf-\u03ff\u0460-\u052f]"
 )
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_WIDE_CONTROLS = re.compile(rb"([\x01-\x1f])[^\x00](?:\1[^\x00]){7}")
+"""Every other byte the same control, eight times running: UTF-16 of an alphabet whose block's high byte is one
+(Thai's 0E, Devanagari's 09, Tamil's 0B), in a text without spaces or digits, so without the NULs the UTF-16 sniff
+looks for."""
 
 _CONTEXT = 16  # characters of markup before an ambiguous run that make it "the same" run in a template
 _CLEAR = 2  # implausibility units by which one reading of a run must beat the other to decide it alone
@@ -148,7 +152,9 @@ def _structural(data: bytes, declarations: list[tuple[str, str]]) -> Decoded | N
     """UTF-16/32 without a BOM (by the NUL pattern) and the escape-switched encodings (by their escapes): their
     bytes say what they are more surely than a label does, and an ASCII-compatible label "decodes" them wrongly.
     The label that names the same codec is credited; the others are recorded as rejected."""
-    codec, why = sniff_wide(data) if b"\x00" in data[:4096] else None, "its NUL pattern"
+    head = data[:4096]
+    wide = b"\x00" in head or _WIDE_CONTROLS.search(head, 0, _SNIFF)
+    codec, why = sniff_wide(data) if wide else None, "its NUL pattern"
     if codec is None:
         codec, why = iso2022.sniff(data), "its escape sequences"
         if codec is not None:

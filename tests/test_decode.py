@@ -208,3 +208,13 @@ def test_a_few_accents_in_a_long_ascii_text(word, codec):
 def test_single_byte_code_pages_of_chardets_files(text, codec):
     data = text.encode(codec)
     assert decode(data).text == text
+
+
+@pytest.mark.parametrize("text", [
+    "วันนี้มีการประชุมสภาในเมืองเพื่อหารือเกี่ยวกับแผนการสร้างโรงเรียนใหม่และการซ่อมถนน",  # Thai: high byte 0E
+    "आजशहरमेंपरिषदकीबैठकहुईऔरनईस्कूलकीयोजनापरचर्चाहुई",  # Devanagari: 09, a tab
+])
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_bom_less_utf16_without_a_nul(text, codec):
+    """Without spaces or digits such UTF-16 has no NUL byte, and every byte is ASCII: strict UTF-8 "succeeds"."""
+    assert decode(text.encode(codec)).text == text
