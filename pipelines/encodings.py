@@ -137,4 +137,14 @@ def _decode(data: bytes, codec: str, errors: str) -> str:
         return decode_iso2022(data, codec, errors)
     if codec == "x-user-defined":
         return webencodings.lookup("x-user-defined").codec_info.decode(data, errors)[0]
+    if codec == "cp949" and _HANGUL_FILLER in data:
+        composed = decode_strict(data, "euc_kr")
+        if composed is not None:
+            return composed
     return data.decode(codec, errors)
+
+
+_HANGUL_FILLER = b"\xa4\xd4"
+"""KS X 1001's Hangul filler, which opens the eight bytes that spell a syllable outside its 2,350 (`쓔` is filler,
+ㅆ, ㅠ, filler): Python's euc_kr composes them, windows-949 (the web's EUC-KR) shows the four jamo. Bytes that are
+all KS X 1001 read the same in both, so the composed reading is taken wherever euc_kr reads them at all."""

@@ -218,3 +218,12 @@ def test_single_byte_code_pages_of_chardets_files(text, codec):
 def test_bom_less_utf16_without_a_nul(text, codec):
     """Without spaces or digits such UTF-16 has no NUL byte, and every byte is ASCII: strict UTF-8 "succeeds"."""
     assert decode(text.encode(codec)).text == text
+
+
+def test_hangul_composed_by_eight_bytes():
+    """KS X 1001's filler sequences (`쓔` outside its 2,350 syllables) read as the syllable, as Python's euc_kr
+    writes them, not as four jamo (windows-949's reading): found when a property test drew the Python docs'
+    `날아라 쓔쓔쓩~ 닁큼!`."""
+    text = "파이썬은 배우기 쉽고 강력한 프로그래밍 언어입니다. 첫가끝: 날아라 쓔쓔쓩~ 닁큼!"
+    assert decode(text.encode("euc_kr")).text == text
+    assert decode(text.encode("euc_kr"), "text/html; charset=euc-kr").text == text
