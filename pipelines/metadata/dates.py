@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-WIDE = str.maketrans("０１２３４５６７８９：－／．", "0123456789:-/.")
-"""Full-width digits and separators to ASCII, one character for one."""
+WIDE = str.maketrans("０１２３４５６７８９：－／．٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789:-/." + "0123456789" * 2)
+"""Full-width digits and separators, and Arabic-Indic and Persian digits, to ASCII, one character for one."""
 
 _MONTH_NAMES = {
     "english": ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -38,12 +38,35 @@ _MONTH_NAMES = {
                    "outubro", "novembro", "dezembro"),
     "dutch": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
               "november", "december"),
+    "swedish": ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+                "november", "december"),
+    "russian": ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
+                "ноября", "декабря"),
+    "polish": ("stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia", "września",
+               "października", "listopada", "grudnia"),
+    "turkish": ("ocak", "şubat", "mart", "nisan", "mayıs", "haziran", "temmuz", "ağustos", "eylül", "ekim", "kasım",
+                "aralık"),
+    "indonesian": ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september",
+                   "oktober", "november", "desember"),
+    "greek": ("ιανουαρίου", "φεβρουαρίου", "μαρτίου", "απριλίου", "μαΐου", "ιουνίου", "ιουλίου", "αυγούστου",
+              "σεπτεμβρίου", "οκτωβρίου", "νοεμβρίου", "δεκεμβρίου"),
+    "arabic": ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر",
+               "ديسمبر"),
+    "levantine": ("كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب", "أيلول", "تشرين الأول",
+                  "تشرين الثاني", "كانون الأول"),
 }
 """Month names of the languages the generic extractor meets most after Chinese (`3. Januar 2019`, `26 juin 2019`,
-`26 de junio de 2019`); English also by its three-letter abbreviations."""
+`26 de junio de 2019`, `28 августа 2013`, `28 آب/اغسطس 2013`, where an Arabic page names the month both ways);
+English also by its three-letter abbreviations. The Slavic and Greek ones are the genitive a date is written in."""
 _MONTHS = {name: number for names in _MONTH_NAMES.values() for number, name in enumerate(names, 1)}
 _MONTHS.update({name[:3]: number for number, name in enumerate(_MONTH_NAMES["english"], 1)})
 _MONTH_NAME = "|".join(sorted(_MONTHS, key=len, reverse=True))
+
+
+def _month(name: str) -> int | None:
+    """The number of a month name as a page writes it (any case; `EKİM`, whose İ lower-cases to two characters)."""
+    folded = name.lower().replace("i\u0307", "i")
+    return _MONTHS.get(folded) or _MONTHS.get(folded.replace("i", "ı"))
 
 ZONE_NAMES = {"GMT": 0, "UTC": 0, "EST": -5, "EDT": -4, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
               "AKST": -9, "AKDT": -8, "HST": -10, "WET": 0, "WEST": 1, "BST": 1, "CET": 1, "CEST": 2, "EET": 2,
@@ -52,7 +75,7 @@ ZONE_NAMES = {"GMT": 0, "UTC": 0, "EST": -5, "EDT": -4, "CDT": -5, "MST": -7, "M
 """Zone abbreviations after a time (`3:53 PM EDT`, `0203 GMT`), in hours from UTC. Not the ambiguous ones: ``CST`` is
 China's on Chinese pages and Central Time on American ones, ``IST`` India's, Ireland's or Israel's."""
 
-_TIME_CORE = (r"(?P<ap1>上午|下午|晚上|凌晨|中午)?\s*(?P<H>[0-2]?\d)\s*[:：时時点點]\s*(?P<M>[0-5]\d)\s*分?"
+_TIME_CORE = (r"(?P<ap1>上午|下午|晚上|凌晨|中午|午前|午後|오전|오후)?\s*(?P<H>[0-2]?\d)\s*[:：时時点點]\s*(?P<M>[0-5]\d)\s*分?"
               r"(?:\s*[:：]\s*(?P<S>[0-5]\d)|\s*(?P<S2>[0-5]\d)\s*秒)?(?:\.\d+)?"
               r"(?:\s*(?P<ap2>[aApP]\.?[mM]\.?)(?![a-zA-Z]))?"
               r"(?P<tz>\s*(?:Z|(?:GMT|UTC)?\s*[+-][01]?\d(?::?[0-5]\d)?|(?P<zone>" + "|".join(ZONE_NAMES) + r")(?![A-Za-z]))"
@@ -61,7 +84,7 @@ _WEEKDAY = r"(?:\s*[(（]?(?:星期|周|週|禮拜|礼拜)[一二三四五六日
 """`2012年1月12日 星期四 08:30`: a weekday between the date and its time."""
 _TIME = _WEEKDAY + r"(?:[\sT]*" + _TIME_CORE + ")?"
 _FULL = re.compile(
-    r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s*(?P<sep>[-/.年])\s*(?P<m>[01]?\d)\s*[-/.月]\s*(?P<d>[0-3]?\d)(?![\d])\s*日?"
+    r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s*(?P<sep>[-/.年년])\s*(?P<m>[01]?\d)\s*[-/.月월]\s*(?P<d>[0-3]?\d)(?![\d])\s*[日일]?"
     + _TIME)
 _TWO_DIGIT = re.compile(r"(?<![\d.])(?P<y>\d{2})\s*年\s*(?P<m>[01]?\d)\s*月\s*(?P<d>[0-3]?\d)\s*日" + _TIME)
 _TWO_DIGIT_DASHED = re.compile(r"(?<![\d.\-/])(?P<y>\d{2})-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)(?![\d\-])" + _TIME)
@@ -70,7 +93,8 @@ _ENGLISH = re.compile(
     r"(?i:\b(?P<mn>" + _MONTH_NAME + r")\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2}))(?!\d)"
     r"(?:,?\s*(?:at\s+)?" + _TIME_CORE + ")?")
 _ENGLISH_DAY_FIRST = re.compile(
-    r"(?<!\d)(?P<d>[0-3]?\d)(?:\.|er|º)?\s+(?:de\s+)?(?i:(?P<mn>" + _MONTH_NAME + r"))\.?,?\s+(?:de\s+)?"
+    r"(?<!\d)(?P<d>[0-3]?\d)(?:\.|er|º)?\s+(?:de\s+)?(?i:(?P<mn>" + _MONTH_NAME + r"))(?:/[^\W\d_]+)?\.?,?\s+"
+    r"(?:de\s+)?"
     r"(?P<y>(?:19|20)\d{2})(?!\d)" + r"(?:,?\s*(?:at|um|à|a las|alle|às|om)?\s*" + _TIME_CORE + r"(?:\s*Uhr)?)?")
 _YEAR_LAST = re.compile(r"(?<![\d/.\-])(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?P<y>(?:19|20)\d{2})(?![\d/])" + _TIME)
 """`5/5/2020`, `01/23/2021`, `23/01/2021`: day first when the first number cannot be a month, month first when the
@@ -82,12 +106,14 @@ PUBLISHED_WORDS = ("发布时间", "發佈時間", "发布日期", "發布日期
                    "發表時間", "发稿时间", "發稿時間", "出版日期", "出版时间", "刊登日期", "上传时间", "发布", "發佈",
                    "发表", "發表", "刊出", "Posted on", "Posted", "posted @", "posted on", "posted", "Published on",
                    "Published", "published", "Veröffentlicht am", "Veröffentlicht", "Publié le", "Publié",
-                   "Publicado el", "Publicado", "Pubblicato il", "Pubblicato", "Gepubliceerd op", "Gepubliceerd")
+                   "Publicado el", "Publicado", "Pubblicato il", "Pubblicato", "Gepubliceerd op", "Gepubliceerd",
+                   "Опубликовано", "Opublikowano", "Yayınlanma", "Diterbitkan", "تاريخ النشر", "نشر في", "公開日",
+                   "公開", "配信", "掲載", "입력", "등록", "게재")
 UPDATED_WORDS = ("最后更新时间", "最後更新時間", "最后更新", "最後更新", "更新时间", "更新時間", "更新于", "更新於",
                  "修改时间", "修改時間", "修改于", "编辑于", "最后编辑", "最後編輯", "Last updated", "Updated on",
                  "Updated", "updated", "Modified", "Aktualisiert am", "Aktualisiert", "Mis à jour le", "Mis à jour",
                  "Actualizado el", "Actualizado", "Aggiornato il", "Aggiornato", "Bijgewerkt op", "Bijgewerkt", "更新",
-                 "修改")
+                 "修改", "Обновлено", "Zaktualizowano", "Güncelleme", "Diperbarui", "آخر تحديث", "수정", "업데이트")
 NEUTRAL_WORDS = ("时间", "時間", "日期", "Date", "date")
 OTHER_WORDS = ("注册时间", "註冊時間", "注册日期", "注册", "註冊", "登录时间", "最后登录", "最後登錄", "上次登录", "加入时间",
                "入会时间", "生日", "出生日期", "出生", "截止日期", "截止时间", "截止", "有效期至", "有效期", "到期",
@@ -100,8 +126,9 @@ _BEFORE = re.compile(
     "|(?P<neutral>" + "|".join(map(re.escape, NEUTRAL_WORDS)) + r")|(?P<by>由\S{1,12}?于|于|於|@))"
     r"\s*[:：︰]?\s*[\[【(（]?\s*$")
 _AFTER = re.compile(r"^\s*[\]】)）]?\s*(?:(?P<up>更新|修改|编辑|編輯|updated)|(?P<pub>发布|發佈|发表|發表|首发|出版|刊出))"
-                    r"(?!时间|時間|日期|于|於|\s*[:：])")
-"""A word right after a date that says what it was (`06:40更新`), unless it is the label of the next one."""
+                    r"(?!时间|時間|日期|于|於|\s*[:：]|\s*\d)")
+"""A word right after a date that says what it was (`06:40更新`), unless it is the label of the next one
+(`公開日 2018/6/19 5:50 更新 2018/6/20`)."""
 _LOOK_BEHIND = 16
 _DIGIT = re.compile(r"\d")
 
@@ -135,9 +162,9 @@ def tzinfo(offset: str | None) -> timezone:
 
 def _hour(h: int, m: re.Match) -> int:
     marker = (m["ap1"] or m["ap2"] or "").lower().replace(".", "")
-    if marker in ("pm", "下午", "晚上") and h < 12:
+    if marker in ("pm", "下午", "晚上", "午後", "오후") and h < 12:
         return h + 12
-    if marker in ("am", "凌晨") and h == 12:
+    if marker in ("am", "凌晨", "午前", "오전") and h == 12:
         return 0
     return h
 
@@ -230,7 +257,9 @@ def mentions(text: str | None, *, year: int | None = None, today: date | None = 
         add(m, int(m["y"]), int(m["m"]), int(m["d"]))
     for pattern in (_ENGLISH, _ENGLISH_DAY_FIRST):
         for m in pattern.finditer(plain):
-            add(m, int(m["y"]), _MONTHS[m["mn"].lower()], int(m["d"]))
+            month = _month(m["mn"])
+            if month:
+                add(m, int(m["y"]), month, int(m["d"]))
     for m in _DAY_FIRST.finditer(plain):
         add(m, int(m["y"]), int(m["m"]), int(m["d"]))
     for m in _YEAR_LAST.finditer(plain):
