@@ -18,7 +18,8 @@ _HEADER = """# Archive schema
 
 The archive is one SQLite file (default `data/news.db`) in WAL mode, created and upgraded in place by the
 migrations in `archive/migrations.py` (recorded in `_sqlite_migrations`). Times written by the archive are UTC
-ISO 8601 (`2026-05-14T03:34:00+00:00`); `published_at` is the portal's local time with `+08:00`. JSON columns are
+ISO 8601 (`2026-05-14T03:34:00+00:00`); `published_at` is the portal's local time with `+08:00` (an imported
+foreign page of no known site keeps the offset it states, `2023-11-06T20:03:00+00:00`). JSON columns are
 text holding JSON: query them with SQLite's `json_extract` / `json_each` (see docs/analysts.md).
 
 Any SQLite tool may read the archive and change articles (`DELETE`, `UPDATE`): plain-SQL triggers queue each change
