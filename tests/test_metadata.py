@@ -4,6 +4,7 @@ tests/cases/metadata/ (issue 11's date and name forms, and real-looking pages th
 from __future__ import annotations
 
 import json
+import time
 from datetime import date
 from pathlib import Path
 
@@ -159,3 +160,19 @@ def test_today_bounds_a_date_without_year_and_future_dates_are_refused():
                 title="标题很长的一条新闻", paragraphs=["正文第一段，内容充实，足够长。"])
     assert choose_dates(page, today=date(2030, 6, 1)).published_at is None
     assert choose_dates(page, today=date(2031, 6, 1)).published_at == "2031-01-01T10:00:00+08:00"
+
+
+@pytest.mark.parametrize("script", [
+    "[" * 200_000 + "]" * 200_000,  # deeper than json's stack
+    "[" + ",".join(['{"author": {"@type": "Organization"}}'] * 100_000) + "]",  # a hundred thousand objects
+])
+def test_hostile_json_ld_is_no_failure(script):
+    """JSON-LD is the page's to write: nested past the parser's recursion limit, or a huge flat list walked
+    breadth first (a list's pop(0) made that quadratic), it still leaves the page an article, quickly."""
+    html = (f'<html><head><script type="application/ld+json">{script}</script></head><body><h1>重庆加快推进媒体深度融合'
+            "</h1><p>" + "今年9月，中共中央办公厅、国务院办公厅印发意见，要求各地加快推进。" * 5 + "</p></body></html>")
+    started = time.perf_counter()
+    outcome = clean_page(html.encode("utf-8"))
+    assert outcome.kind == "article", outcome.reason
+    assert outcome.article.author is None
+    assert time.perf_counter() - started < 5

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import deque
 from functools import lru_cache
 
 _SCRIPT = re.compile(r"<script\b[^<>]*application/ld\+json[^<>]*>", re.I)
@@ -34,16 +35,16 @@ def blocks(html: str) -> tuple:
         try:
             found.append(json.loads(content.removeprefix("<!--").removesuffix("-->").strip().rstrip(";"),
                                     strict=False))
-        except ValueError:
+        except (ValueError, RecursionError):  # no JSON, or nested deeper than the parser's stack
             found.append(content)
     return tuple(found)
 
 
 def objects(html: str):
     """Every JSON object of the page's parsed blocks, breadth first (an article before the objects inside it)."""
-    queue = [block for block in blocks(html) if not isinstance(block, str)]
+    queue = deque(block for block in blocks(html) if not isinstance(block, str))
     while queue:
-        item = queue.pop(0)
+        item = queue.popleft()
         if isinstance(item, dict):
             yield item
             queue.extend(v for v in item.values() if isinstance(v, (dict, list)))
