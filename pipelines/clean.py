@@ -18,6 +18,7 @@ from pipelines.decode import decode
 from pipelines.extract import Extracted, extract
 from pipelines.input_size import MAX_INPUT_BYTES
 from pipelines.metadata.declared import declared_authors, site_names, wechat_account
+from pipelines.metadata.korean_byline import korean_byline
 from pipelines.metadata.latin_byline import latin_byline
 from pipelines.metadata import (
     Page,
@@ -229,10 +230,12 @@ def clean_page(data: bytes | str, *, url: str | None = None, content_type: str |
         published_at, updated_at = published_at or dates.published_at, updated_at or dates.updated_at
         header_byline = _header_byline(extracted.header_text)
         body_byline = _body_byline(paragraphs)
+        # Named by a label, then by a Chinese byline, then by another script's, then by what the page declares.
+        foreign_byline = (lead_names or latin_byline(extracted.header_text)
+                          or _korean_byline(extracted.header_text, paragraphs))
         authors = (join_names(_field(extracted, fields, "author")) or "、".join((header_byline or body_byline or [[]])[0])
-                   or "、".join(lead_names or latin_byline(extracted.header_text)
-                               or declared_authors(html, extracted.meta,
-                                                   site_names(extracted.meta, extracted.page_title, html))) or None)
+                   or "、".join(foreign_byline or declared_authors(
+                       html, extracted.meta, site_names(extracted.meta, extracted.page_title, html))) or None)
         match = profile.article_match(url_path(url)) if profile is not None else None
         section = (section_from_crumbs(extracted.breadcrumb) or fields.get("section")
                    or (profile.section_for(match[1].get("catid") or match[1].get("channel")) if match else None))
@@ -343,6 +346,12 @@ def _body_byline(paragraphs: list[str]) -> tuple[list[str], str | None] | None:
 
 
 LEAD_BYLINE_CHARS = 100
+
+
+def _korean_byline(header: str | None, paragraphs: list[str]) -> list[str]:
+    """A Korean page's `홍길동 기자`: under the headline, in the lead's dateline, or on a short closing line."""
+    closing = paragraphs[-1] if paragraphs and len(paragraphs[-1]) <= LEAD_BYLINE_CHARS else None
+    return korean_byline(header) or korean_byline(paragraphs[0] if paragraphs else None) or korean_byline(closing)
 
 
 def _lead_byline(paragraphs: list[str]) -> tuple[list[str], list[str]]:

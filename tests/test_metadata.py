@@ -12,6 +12,7 @@ import pytest
 
 from pipelines.clean import clean_page
 from pipelines.metadata.dates import day_first_page
+from pipelines.metadata.korean_byline import korean_byline
 from pipelines.metadata.latin_byline import latin_byline
 from pipelines.metadata import (
     Page,
@@ -132,6 +133,11 @@ def test_byline(case):
 ])
 def test_day_first_page(html, day_first):
     assert day_first_page(html) is day_first
+
+
+@pytest.mark.parametrize("case", _metadata_cases("korean_bylines.json"))
+def test_korean_byline(case):
+    assert korean_byline(case["input"]) == case["expected"], case["comment"]
 
 
 @pytest.mark.parametrize("case", _metadata_cases("latin_bylines.json"))

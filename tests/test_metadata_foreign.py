@@ -2,7 +2,7 @@
 
 The Chinese dev set says little about pages that state their metadata for machines (JSON-LD ``author`` and
 ``datePublished`` with a UTC offset, author meta tags) and show a photo caption's date above the article's: these
-pages do. The floors are today's figures (21 of 21 dates, 8 of 11 author lists); trafilatura gets 18 and 4.
+pages do. The floors are today's figures (21 of 21 dates, 9 of 11 author lists); trafilatura gets 18 and 4.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pipelines import evaluate, evaluate_metadata
 
 PAGES = Path(__file__).parent / "cases" / "extract" / "newspaper4k"
 DATES_FLOOR = 21 / 21
-AUTHORS_FLOOR = 8 / 11
+AUTHORS_FLOOR = 9 / 11
 SPURIOUS_AUTHORS = 4
 """Pages whose label names nobody (or is not judged) where an author is stated: a desk, an agency, a meta name the
 page does not show. No more than today."""

@@ -8,7 +8,7 @@ One concept per module:
   area, JSON-LD, meta tags, script variables, ``<time>`` and the URL;
 - ``labels``: ``label：value`` runs (`发布时间：… 来源：… 责任编辑：…`) in header lines, bylines and closing lines;
 - ``people``: names only from bylines and editor lines (no roles, no UI words, no staff codes);
-- ``latin_byline``: the `By …` byline of English and other Latin-script pages;
+- ``latin_byline``: the `By …` byline of English and other Latin-script pages; ``korean_byline``: `홍길동 기자`;
 - ``declared``: the authors a page states for machines (JSON-LD ``author``, author meta tags), when its text
   names nobody;
 - ``json_ld``: a page's JSON-LD blocks, parsed once for dates and authors;
