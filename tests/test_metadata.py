@@ -16,6 +16,7 @@ from pipelines.metadata.korean_byline import korean_byline
 from pipelines.metadata.latin_byline import latin_byline
 from pipelines.metadata import (
     Page,
+    agency_tag,
     byline,
     choose_dates,
     clean_title,
@@ -133,6 +134,11 @@ def test_byline(case):
 ])
 def test_day_first_page(html, day_first):
     assert day_first_page(html) is day_first
+
+
+@pytest.mark.parametrize("case", _metadata_cases("agency_tags.json"))
+def test_agency_tag(case):
+    assert agency_tag(case["input"]) == case["expected"], case["comment"]
 
 
 @pytest.mark.parametrize("case", _metadata_cases("korean_bylines.json"))

@@ -61,9 +61,17 @@ _AGENCY_TAG = re.compile(r"^\s*[\[〔【]\s*(?P<outlet>[\u3400-\u9fff]{2,8}?(?:�
 _NOT_AGENCY = frozenset({"本报讯", "本報訊", "本网讯", "本網訊", "快讯", "快訊", "简讯", "簡訊"})
 
 
+_DATELINE = re.compile(r"^\s*(?:[A-Z][A-Za-z0-9.,'\- ]{1,40}?\s*)?\((?P<outlet>[A-Z][A-Za-z&]*(?: [A-Z][A-Za-z&]*){0,2})\)"
+                       r"\s*(?:--|[-—–])\s")
+"""An English wire dateline: `WASHINGTON (Reuters) - `, `NEW YORK, Nov 6 (Reuters) - `, `(CNN) -- `,
+`LONDON (AP) — `."""
+
+
 def agency_tag(paragraph: str | None) -> str | None:
-    """The outlet an opening tag names: `〔中央社〕最新一期…`, `[世华财讯]近日…`; `【本报讯】` names none."""
+    """The outlet an opening tag names: `〔中央社〕最新一期…`, `[世华财讯]近日…`, `WASHINGTON (Reuters) - …`;
+    `【本报讯】` names none."""
     m = _AGENCY_TAG.match(paragraph or "")
-    if not m or m["outlet"] in _NOT_AGENCY:
-        return None
-    return m["outlet"]
+    if m:
+        return None if m["outlet"] in _NOT_AGENCY else m["outlet"]
+    m = _DATELINE.match(paragraph or "")
+    return m["outlet"] if m else None
