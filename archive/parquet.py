@@ -6,8 +6,8 @@ smallest (compressed per column), and reading ``published_at, section`` never to
 Types, for the archive's columns (anything else is inferred by pyarrow from its values):
 - ``published_at``: a timestamp with time zone, ``+08:00`` (the portal's local time, as stored; another offset a
   foreign page stated is converted to it); the other times the archive writes (``first_seen``, ``last_seen``,
-  ``fetched_at``, ...) are UTC timestamps. A value that is not an
-  ISO time (rare: a page whose date could not be read is NULL, not a string) becomes null.
+  ``fetched_at``, ...) are UTC timestamps. A value that is not an ISO time (rare: a page whose date could not be
+  read is NULL, not a string) becomes null.
 - ``quality`` and ``images``: JSON text, as stored (query them with ``json_extract`` in DuckDB, ``json.loads`` in
   pandas): their keys vary from record to record, which a Parquet struct cannot hold without nulls everywhere.
 - integers (``version``, ``doc``, WARC offsets and lengths, counts) as int64, text as UTF-8 strings.

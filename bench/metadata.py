@@ -5,9 +5,10 @@ The labels (tests/cases/extract/daniel_labels.json, how they were judged in dani
 the pages are the DAnIEL Chinese dev set in ../shared, which the project may not ship: without it that part is skipped
 with a note. A second, smaller set always runs: newspaper4k's real English and other-language pages that the
 repository ships, with the project's own labels (tests/cases/extract/newspaper4k/metadata.json), where the dates and
-authors come from JSON-LD, meta tags and English bylines rather than Chinese header lines. Speed is the median docs/s of several passes on one core: ``clean_page`` whole, beside a bare lxml parse
-of the same pages (the floor any extractor stands on) and beside htmldate's date search alone (the library that was
-measured for the dates and not adopted).
+authors come from JSON-LD, meta tags and English bylines rather than Chinese header lines. Speed is the median
+docs/s of several passes on one core: ``clean_page`` whole, beside a bare lxml parse of the same pages (the floor any
+extractor stands on) and beside htmldate's date search alone (the library that was measured for the dates and not
+adopted).
 """
 
 from __future__ import annotations

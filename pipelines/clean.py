@@ -17,9 +17,10 @@ from pipelines import boilerplate, markup_limits, mirror, pagekind
 from pipelines.decode import decode
 from pipelines.extract import Extracted, extract
 from pipelines.input_size import MAX_INPUT_BYTES
-from pipelines.metadata.declared import declared_authors, site_names, wechat_account
+from pipelines.metadata.declared import declared_authors, declared_sites, wechat_account
 from pipelines.metadata.korean_byline import korean_byline
 from pipelines.metadata.latin_byline import latin_byline
+from pipelines.metadata.people import HAN
 from pipelines.metadata import (
     Page,
     agency_tag,
@@ -231,11 +232,9 @@ def clean_page(data: bytes | str, *, url: str | None = None, content_type: str |
         header_byline = _header_byline(extracted.header_text)
         body_byline = _body_byline(paragraphs)
         # Named by a label, then by a Chinese byline, then by another script's, then by what the page declares.
-        foreign_byline = (lead_names or latin_byline(extracted.header_text)
-                          or _korean_byline(extracted.header_text, paragraphs))
-        authors = (join_names(_field(extracted, fields, "author")) or "、".join((header_byline or body_byline or [[]])[0])
-                   or "、".join(foreign_byline or declared_authors(
-                       html, extracted.meta, site_names(extracted.meta, extracted.page_title, html))) or None)
+        chinese_byline = (header_byline or body_byline or [[]])[0]
+        authors = (join_names(_field(extracted, fields, "author")) or "、".join(chinese_byline)
+                   or "、".join(_other_authors(extracted, paragraphs, lead_names, html)) or None)
         match = profile.article_match(url_path(url)) if profile is not None else None
         section = (section_from_crumbs(extracted.breadcrumb) or fields.get("section")
                    or (profile.section_for(match[1].get("catid") or match[1].get("channel")) if match else None))
@@ -295,7 +294,6 @@ def clean_page(data: bytes | str, *, url: str | None = None, content_type: str |
         return Outcome("failed", f"{stage}: {type(exc).__name__}: {exc}")
 
 
-_HAN = re.compile(r"[\u3400-\u9fff]")
 ZONE_SAMPLE_CHARS = 200
 
 
@@ -307,7 +305,7 @@ def _zone(profile, body: str) -> str | None:
         return profile.timezone
     sample = body[:ZONE_SAMPLE_CHARS]
     letters = sum(map(str.isalpha, sample))
-    return "+08:00" if letters and len(_HAN.findall(sample)) * 2 > letters else None
+    return "+08:00" if letters and len(HAN.findall(sample)) * 2 > letters else None
 
 
 def _field(extracted: Extracted, fields: dict, name: str) -> str | None:
@@ -346,6 +344,13 @@ def _body_byline(paragraphs: list[str]) -> tuple[list[str], str | None] | None:
 
 
 LEAD_BYLINE_CHARS = 100
+
+
+def _other_authors(extracted: Extracted, paragraphs: list[str], lead_names: list[str], html: str | None) -> list[str]:
+    """The authors of a page no Chinese byline names: an English or Korean byline, else what the page declares
+    for machines (asked only when the cheaper readings found nobody)."""
+    return (lead_names or latin_byline(extracted.header_text) or _korean_byline(extracted.header_text, paragraphs)
+            or declared_authors(html, extracted.meta, declared_sites(extracted.meta, extracted.page_title, html)))
 
 
 def _korean_byline(header: str | None, paragraphs: list[str]) -> list[str]:

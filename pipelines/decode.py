@@ -12,7 +12,6 @@ A clean UTF-8 page costs one strict `bytes.decode` plus a few regex probes: dete
 from __future__ import annotations
 
 import itertools
-
 import re
 import unicodedata
 from dataclasses import dataclass

@@ -170,7 +170,7 @@ def test_newspaper4k_pages_f1_floor():
     assert dict(report.leaks) == {}
 
 
-@pytest.mark.parametrize("label", ["当前位置", "当前&#20301;&#32622;", "当前&#x4F4D;&#x7F6E;"])
+@pytest.mark.parametrize("label", ["当前位置", "当前&#20301;&#32622;", "当前&#x4F4D;&#x7F6E;", "当前&#X4f4d;&#32622;"])
 def test_breadcrumb_of_a_page_of_unknown_layout(label):
     """Found by its 当前位置 label, written out or as character references (which the cheap test before the tree
     search must let through)."""

@@ -7,6 +7,7 @@ of a profiled site whose selectors no longer match (a redesign) still gets extra
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -26,7 +27,8 @@ from pipelines.pagekind import LIST_MAX_TEXT, LOGIN_MAX_TEXT, VIDEO_MAX_TEXT, do
 _FIND_LOCATION = XPath("descendant::body/descendant::text()[contains(., '位置')]")
 _BREADCRUMB_LABELS = ("当前位置", "您的位置", "您现在的位置", "當前位置")
 _MAX_LINE = 120
-_LOCATION_REFERENCES = ("&#20301;", "&#x4f4d;", "&#x4F4D;", "&#X4F4D;")
+_LOCATION_REFERENCE = re.compile(r"&#(?:0*20301|[xX]0*4[fF]4[dD]);")
+"""位 written as a character reference, in decimal or in hex of either case."""
 
 
 @dataclass
@@ -69,7 +71,7 @@ def _head_title(root, meta: dict, profile) -> str | None:
 def _may_say_location(html: str | bytes) -> bool:
     """Whether a page can hold a 当前位置 label at all (written out, or 位 as a character reference): most pages do
     not, and a substring test is much cheaper than searching the tree's text."""
-    return not isinstance(html, str) or "位置" in html or any(map(html.__contains__, _LOCATION_REFERENCES))
+    return not isinstance(html, str) or "位置" in html or _LOCATION_REFERENCE.search(html) is not None
 
 
 def _breadcrumb(root) -> list[str]:

@@ -68,6 +68,7 @@ def _month(name: str) -> int | None:
     folded = name.lower().replace("i\u0307", "i")
     return _MONTHS.get(folded) or _MONTHS.get(folded.replace("i", "ı"))
 
+
 ZONE_NAMES = {"GMT": 0, "UTC": 0, "EST": -5, "EDT": -4, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
               "AKST": -9, "AKDT": -8, "HST": -10, "WET": 0, "WEST": 1, "BST": 1, "CET": 1, "CEST": 2, "EET": 2,
               "EEST": 3, "MSK": 3, "HKT": 8, "SGT": 8, "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11, "NZST": 12,
@@ -78,7 +79,8 @@ China's on Chinese pages and Central Time on American ones, ``IST`` India's, Ire
 _TIME_CORE = (r"(?P<ap1>上午|下午|晚上|凌晨|中午|午前|午後|오전|오후)?\s*(?P<H>[0-2]?\d)\s*[:：时時点點]\s*(?P<M>[0-5]\d)\s*分?"
               r"(?:\s*[:：]\s*(?P<S>[0-5]\d)|\s*(?P<S2>[0-5]\d)\s*秒)?(?:\.\d+)?"
               r"(?:\s*(?P<ap2>[aApP]\.?[mM]\.?)(?![a-zA-Z]))?"
-              r"(?P<tz>\s*(?:Z|(?:GMT|UTC)?\s*[+-][01]?\d(?::?[0-5]\d)?|(?P<zone>" + "|".join(ZONE_NAMES) + r")(?![A-Za-z]))"
+              r"(?P<tz>\s*(?:Z|(?:GMT|UTC)?\s*[+-][01]?\d(?::?[0-5]\d)?"
+              r"|(?P<zone>" + "|".join(ZONE_NAMES) + r")(?![A-Za-z]))"
               r"(?![\d:]))?")
 _WEEKDAY = r"(?:\s*[(（]?(?:星期|周|週|禮拜|礼拜)[一二三四五六日天][)）]?)?"
 """`2012年1月12日 星期四 08:30`: a weekday between the date and its time."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from pipelines.metadata import json_ld
-from pipelines.metadata.people import OUTLET_END, clean_name
+from pipelines.metadata.people import HAN, OUTLET_END, clean_name
 
 AUTHOR_META = ("author", "article:author", "dc.creator", "dc:creator", "dcterms.creator", "parsely-author",
                "sailthru.author", "byl", "article_author", "citation_author", "og:article:author")
@@ -23,19 +23,17 @@ _ORGANIZATIONS = re.compile(r"Organi[sz]ation|Corporation|NewsMedia|Publisher|We
 _ARTICLES = re.compile(r"Article|Posting|Report|WebPage|CreativeWork|NewsArticle|VideoObject", re.I)
 _BY = re.compile(r"^\s*(?:by|von|par|por|di|door)[:\s]+", re.I)
 _SPLIT = re.compile(r"\s*(?:,|;|\||\band\b|&|、|，)\s*(?:and\s+)?", re.I)
-_HAN = re.compile(r"[\u3400-\u9fff]")
 _DESCRIPTION = re.compile(r"[_：:。！!？?]|.{81}")
 """A meta value that is the site's description (`财讯网_提供股票、基金、期货…`), not a list of names."""
 _LATIN_WORD = re.compile(r"[^\W\d_]")
-
-
 _TITLE_PARTS = re.compile(r"\s+[|｜–—-]\s+|\s*[_|｜]\s*")
 
 
-def site_names(meta: dict, page_title: str | None, html: str | None = None) -> tuple[str, ...]:
-    """What the page calls its site: og:site_name, application-name, the parts of its ``<title>`` after the
-    headline (`…_新闻中心_网易新闻`, `… | cleveland.com`), a WeChat article's account (which WeChat also puts in
-    ``og:article:author``)."""
+def declared_sites(meta: dict, page_title: str | None, html: str | None = None) -> tuple[str, ...]:
+    """What the page's strings call its site: og:site_name, application-name, the parts of its ``<title>`` after
+    the headline (`…_新闻中心_网易新闻`, `… | cleveland.com`), a WeChat article's account (which WeChat also puts in
+    ``og:article:author``). Read after extraction, from what it kept; ``pipelines.extract.title.site_names``, which
+    the generic extractor uses for headlines, needs the page's tree (links to the home page)."""
     parts = _TITLE_PARTS.split(page_title or "")[1:]
     return tuple(n for n in (meta.get("og:site_name"), meta.get("application-name"), *parts, wechat_account(html))
                  if n)
@@ -43,7 +41,7 @@ def site_names(meta: dict, page_title: str | None, html: str | None = None) -> t
 
 def declared_authors(html: str | None, meta: dict, sites: tuple[str, ...] = ()) -> list[str]:
     """Names of the authors the page's JSON-LD declares, else its author meta tags, in their order; none that
-    is the site itself (``sites``, see ``site_names``)."""
+    is the site itself (``sites``, see ``declared_sites``)."""
     names = _json_ld_authors(html) if html else []
     strict = not names
     if not names:
@@ -91,7 +89,7 @@ def _person(name: str, strict: bool) -> str | None:
     name = _BY.sub("", " ".join(name.replace("\xa0", " ").split()))
     if not name or name.startswith("@") or "://" in name or "/" in name:
         return None
-    if _HAN.search(name):
+    if HAN.search(name):
         return None if strict and OUTLET_END.search(name) else clean_name(name)
     if not _LATIN_WORD.search(name) or any(c.isdigit() for c in name) or len(name) > 60:
         return None

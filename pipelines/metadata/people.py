@@ -45,7 +45,7 @@ ONLY_CODE = re.compile(r"^[A-Za-z]{1,4}\d{2,}$")
 _LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z.'\-]*(?:\s+[A-Za-z][A-Za-z.'\-]*){0,4}")
 _BRACKETED_LATIN = re.compile(r"\s*[(（]\s*([A-Za-z][A-Za-z.'\-]*(?:\s+[A-Za-z][A-Za-z.'\-]*){0,4})\s*[)）]")
 _SPLIT = re.compile(r"\s*(?:[、，,；;/／╱|｜&＆]|\s+and\s+|\s+和\s*|\s+)\s*")
-_HAN = re.compile(r"[\u3400-\u9fff]")
+HAN = re.compile(r"[\u3400-\u9fff]")
 _NOT_NAME = re.compile(r"[\d《》【】\[\]<>＜＞:：=#@%？?！!。\"“”]|https?|www\.|\.com|\.cn")
 OUTLET_END = re.compile(r"(?:网|網|报|報|社|台|站|频道|頻道|中心|杂志|雜誌|传媒|傳媒|日报|晚报|时报|周刊|週刊|新闻|新聞)$")
 
@@ -85,7 +85,7 @@ def clean_name(token: str) -> str | None:
             break
     if not name or name in UI_WORDS or name in ROLES or ONLY_CODE.match(name) or _NOT_NAME.search(name):
         return None
-    if _HAN.search(name):
+    if HAN.search(name):
         plain = re.sub(r"\s*\([A-Za-z .'\-]+\)$", "", name)
         if len(plain) < 2 or len(plain) > 12 or (OUTLET_END.search(plain) and len(plain) > 3):
             return None

@@ -154,7 +154,7 @@ def choose_dates(page: Page, *, tz: str | None = "+08:00", today=None) -> Dates:
             setattr(out, kind, iso)
             out.evidence[kind] = evidence
 
-    weak = []  # the chosen publication is a bare day no word marks (a photo caption's `on October 11, 2023`?)
+    chosen: list[Mention] = []  # the mention the visible publication came from, if one did
 
     def offer_mentions(found: list[Mention], evidence: str) -> None:
         for m in found:
@@ -163,7 +163,7 @@ def choose_dates(page: Page, *, tz: str | None = "+08:00", today=None) -> Dates:
         for m in [m for m in found if m.role == "published"] + _timed_first(m for m in found if m.role is None):
             if out.published_at is None and plausible(m.iso):
                 offer("published_at", m.iso, evidence)
-                weak.append(m.role is None and not m.has_time and not m.labelled)
+                chosen.append(m)
 
     offer_mentions(mentions(page.header_text, year=year, today=now, tz=tz, day_first=day_first), "header")
     for line in page.paragraphs[:EDGE_LINES]:  # the body's first lines: a dateline, a 发布时间 line
@@ -185,7 +185,7 @@ def choose_dates(page: Page, *, tz: str | None = "+08:00", today=None) -> Dates:
     # A declared publication (JSON-LD, meta) outweighs a bare day that no word marks, when they disagree.
     stated = next(((iso, evidence) for kind, iso, evidence in declared
                    if kind == "published_at" and evidence in ("jsonld", "meta")), None)
-    if weak and weak[0] and stated and not _same_day(out.published_at, stated[0]):
+    if chosen and _bare(chosen[0]) and stated and not _same_day(out.published_at, stated[0]):
         out.published_at, out.evidence["published_at"] = stated
     for line in reversed(page.paragraphs[-EDGE_LINES:]):  # a post's own closing line: `posted @ …`, `(… 20:00)`
         offer_mentions(_dated_line(line, year, now, tz, day_first), "body_tail")
@@ -212,6 +212,11 @@ def _timed_first(found) -> list[Mention]:
     """Unmarked dates, those with a time of day first: beside an article's `November 2, 2023 3:53 PM`, a bare
     `March 24, 2014` in the same header is a photo's caption."""
     return sorted(found, key=lambda m: not m.has_time)
+
+
+def _bare(m: Mention) -> bool:
+    """A day with no time that no word marks: the weakest evidence (a photo caption's `on October 11, 2023`)."""
+    return m.role is None and not m.has_time and not m.labelled
 
 
 def _instant(iso: str) -> datetime:
